@@ -1,0 +1,99 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-lambda",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swift-lambda", targets: ["swift-lambda"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // The CLI: parsing and dispatch only.
+        .executableTarget(
+            name: "swift-lambda",
+            dependencies: [
+                "LambdaBuild",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The build workflow: describe, plan, compile, package, summarise.
+        .target(
+            name: "LambdaBuild",
+            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Pure decisions: what to build and where every artifact goes.
+        .target(name: "BuildPlanner", swiftSettings: strictSettings),
+        // Compiler backends: a build request becomes an invocation value.
+        .target(name: "Compilers", dependencies: ["BuildPlanner", "LambdaSupport"], swiftSettings: strictSettings),
+        // Artifact writing: staged copies, atomic renames, zips through libarchive.
+        .target(
+            name: "Archiver",
+            dependencies: [
+                "CArchive", "LambdaSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
+        ),
+        // ELF inspection: architecture today, dynamic needs and symbol versions next.
+        .target(name: "ELFKit", swiftSettings: strictSettings),
+        // Process running and file-system primitives shared by every library.
+        .target(
+            name: "LambdaSupport",
+            dependencies: [
+                "CSystemShims",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .target(name: "CSystemShims"),
+
+        // Test-only helpers: fixture packages, a small Runtime API emulator.
+        .target(
+            name: "LambdaTestSupport",
+            path: "Tests/LambdaTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BuildPlannerTests",
+            dependencies: ["BuildPlanner"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CompilersTests", dependencies: ["Compilers", "BuildPlanner", "LambdaSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArchiverTests",
+            dependencies: ["Archiver", "LambdaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ELFKitTests", dependencies: ["ELFKit"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],
+            // Packages the tests copy and build; not part of this target.
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
