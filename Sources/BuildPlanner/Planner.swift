@@ -1,0 +1,89 @@
+/// Turns a package description and a request into a `BuildPlan`. Pure: no
+/// file system, no processes, so every decision is unit-tested.
+public enum Planner {
+    /// The binary directory is SwiftPM's answer to `--show-bin-path` for the
+    /// same build arguments; the planner never guesses `.build` paths.
+    public static func plan(
+        package: PackageDescription, options: PlanOptions, binPath: String
+    ) throws -> BuildPlan {
+        let executables = package.executableProducts
+        guard !executables.isEmpty else { throw PlanError.noExecutableProducts(package: package.displayName) }
+        let available = executables.map(\.name).sorted()
+
+        let selected = try select(options.products, from: executables, available: available)
+        let selectedNames = selected.map(\.name)
+        if let flatten = options.flatten {
+            guard available.contains(flatten) else { throw PlanError.unknownFlatten(flatten, available: available) }
+            guard selectedNames.contains(flatten) else {
+                throw PlanError.flattenNotSelected(flatten, selected: selectedNames.sorted())
+            }
+        }
+
+        // SwiftPM builds one product per invocation, or all of them at once.
+        let builds =
+            selected.count == executables.count
+            ? [PlannedBuild(product: nil)] : selected.map { PlannedBuild(product: $0.name) }
+
+        let artifacts = selected.map { product in
+            artifact(for: product, in: package, options: options, binPath: binPath)
+        }
+        return BuildPlan(
+            packageName: package.displayName,
+            packagePath: package.path,
+            configuration: options.configuration,
+            builds: builds,
+            artifacts: artifacts.sorted { $0.product < $1.product }
+        )
+    }
+
+    /// The requested products in request order without repeats, or every
+    /// executable product in the package's order.
+    static func select(
+        _ requested: [String], from executables: [PackageDescription.Product], available: [String]
+    ) throws -> [PackageDescription.Product] {
+        guard !requested.isEmpty else { return executables }
+        var seen: Set<String> = []
+        return try requested.compactMap { name in
+            guard let product = executables.first(where: { $0.name == name }) else {
+                throw PlanError.unknownProduct(name, available: available)
+            }
+            return seen.insert(name).inserted ? product : nil
+        }
+    }
+
+    static func artifact(
+        for product: PackageDescription.Product, in package: PackageDescription,
+        options: PlanOptions, binPath: String
+    ) -> PlannedArtifact {
+        let base = options.lambdaDirectory
+        let flattened = options.flatten == product.name
+        let directory: String
+        let executable: String
+        var ownedDirectory: String?
+        switch options.kind {
+        case .function:
+            directory = flattened ? base : "\(base)/\(product.name)"
+            executable = "\(directory)/bootstrap"
+            ownedDirectory = flattened ? nil : directory
+        case .extension:
+            directory = flattened ? base : "\(base)/extensions"
+            executable = "\(directory)/\(product.name)"
+        }
+
+        let closure = package.targetClosure(of: product)
+        let bundles = closure.filter(\.hasResources).map { target in
+            let name = "\(package.displayName)_\(target.name).resources"
+            return PlannedBundle(name: name, source: "\(binPath)/\(name)", destination: "\(directory)/\(name)")
+        }
+        return PlannedArtifact(
+            product: product.name,
+            kind: options.kind,
+            sourceBinary: "\(binPath)/\(product.name)",
+            executable: executable,
+            ownedDirectory: ownedDirectory,
+            bundles: bundles.sorted { $0.name < $1.name },
+            stripsSymbols: options.stripsSymbols,
+            targets: closure.map(\.name)
+        )
+    }
+}
