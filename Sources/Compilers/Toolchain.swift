@@ -1,0 +1,54 @@
+import Foundation
+public import LambdaSupport
+
+/// The Swift toolchain found on `PATH`, and the tools that ship with it.
+public struct Toolchain: Sendable, Equatable {
+    /// Absolute path of `swift`.
+    public var swift: String
+    /// The toolchain's `llvm-objcopy`, which strips any ELF architecture.
+    public var objcopy: String?
+
+    public init(swift: String, objcopy: String?) {
+        self.swift = swift
+        self.objcopy = objcopy
+    }
+
+    /// Finds `swift` on the environment's `PATH`, and `llvm-objcopy` beside
+    /// the real (symlink-resolved) `swift`, else on `PATH`.
+    public static func locate(environment: [String: String]) throws -> Toolchain {
+        let lookup = ExecutableLookup(environment: environment)
+        let swift: String
+        do {
+            swift = try lookup.resolve("swift")
+        } catch {
+            throw ToolchainError.swiftNotFound(searchPath: lookup.searchPath)
+        }
+        let realDirectory = (URL(fileURLWithPath: swift).resolvingSymlinksInPath().path as NSString)
+            .deletingLastPathComponent
+        let bundled = "\(realDirectory)/llvm-objcopy"
+        let objcopy = FileManager.default.isExecutableFile(atPath: bundled) ? bundled : try? lookup.resolve("llvm-objcopy")
+        return Toolchain(swift: swift, objcopy: objcopy)
+    }
+
+    /// Writes a copy of `input` without symbols or debug sections to `output`.
+    public func stripInvocation(input: String, output: String) throws -> Invocation {
+        guard let objcopy else { throw ToolchainError.objcopyNotFound(swift: swift) }
+        return Invocation(executable: objcopy, arguments: ["--strip-all", input, output])
+    }
+}
+
+public enum ToolchainError: Error, Sendable, Equatable {
+    case swiftNotFound(searchPath: String)
+    case objcopyNotFound(swift: String)
+}
+
+extension ToolchainError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .swiftNotFound(let searchPath):
+            return "'swift' was not found on PATH (\(searchPath)); install a Swift toolchain from swift.org or add its usr/bin to PATH"
+        case .objcopyNotFound(let swift):
+            return "llvm-objcopy, needed to strip release binaries, is neither beside \(swift) nor on PATH; use a complete Swift toolchain or build without --release"
+        }
+    }
+}
