@@ -1,0 +1,40 @@
+public import LambdaSupport
+
+/// Why a build stopped, in the words the user sees.
+public enum BuildError: Error, Sendable, Equatable {
+    case notAPackage(path: String)
+    case manifestFailed(path: String, diagnostics: String)
+    case describeUnreadable(path: String, reason: String)
+    /// The compiler failed; its own diagnostics were already streamed.
+    case compilerFailed(ProcessError)
+    case lambdaDirectoryUnusable(FileSystemError)
+
+    /// The status `swift-lambda` exits with: the compiler's own when it failed.
+    public var exitStatus: Int32 {
+        if case .compilerFailed(let failure) = self { return failure.exitStatus }
+        return 1
+    }
+}
+
+extension BuildError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .notAPackage(let path):
+            return "'\(path)' is not a Swift package (no Package.swift); run swift-lambda in a package directory or pass --package-path"
+        case .manifestFailed(let path, let diagnostics):
+            // SwiftPM's own diagnostics follow, indented, so the first line stays the one error line.
+            let detail = diagnostics.trimmingWhitespace.split(separator: "\n").map { "  \($0)" }
+            return "SwiftPM could not load the manifest of '\(path)'; fix Package.swift (SwiftPM says below)"
+                + (detail.isEmpty ? "" : "\n" + detail.joined(separator: "\n"))
+        case .describeUnreadable(let path, let reason):
+            return "could not read SwiftPM's description of '\(path)' (\(reason)); check that 'swift package describe --type json' works there"
+        case .compilerFailed(let failure):
+            if case .failed(let invocation, _, _, _) = failure {
+                return "the build failed ('\(invocation.commandLine)' \(failure.exitStatus > 128 ? "was killed" : "exited with status \(failure.exitStatus)")); fix the errors above and build again; no artifact was replaced"
+            }
+            return "\(failure); no artifact was replaced"
+        case .lambdaDirectoryUnusable(let failure):
+            return "cannot write artifacts: \(failure)"
+        }
+    }
+}

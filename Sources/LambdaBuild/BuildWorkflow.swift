@@ -1,0 +1,136 @@
+import Archiver
+public import BuildPlanner
+import Compilers
+import ELFKit
+import Foundation
+import LambdaSupport
+
+/// One artifact as written, for the summary.
+public struct WrittenArtifact: Sendable, Equatable {
+    public var product: String
+    public var kind: ArtifactKind
+    public var architecture: String
+    public var size: Int64
+    public var path: String
+}
+
+/// What a run did.
+public struct BuildReport: Sendable, Equatable {
+    public var plan: BuildPlan
+    public var artifacts: [WrittenArtifact]
+}
+
+/// `swift-lambda build`: describe the package, plan, compile, write the
+/// artifacts, summarise. Each step's decisions live in the library that
+/// owns them; this type only sequences them and reports.
+public struct BuildWorkflow: Sendable {
+    public var settings: BuildSettings
+    public var context: BuildContext
+
+    public init(settings: BuildSettings, context: BuildContext) {
+        self.settings = settings
+        self.context = context
+    }
+
+    @discardableResult
+    public func run() async throws -> BuildReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let toolchain = try Toolchain.locate(environment: context.environment)
+        let backend = SwiftPMBackend(toolchain: toolchain)
+        let packageRoot = try locatePackage()
+        let package = try await describe(packageRoot, toolchain: toolchain)
+
+        let configuration: BuildConfiguration = settings.release ? .release : .debug
+        let options = PlanOptions(
+            products: settings.products,
+            flatten: settings.flatten,
+            configuration: configuration,
+            lambdaDirectory: settings.lambdaDirectory.map {
+                FileSystem.absolute($0, relativeTo: context.currentDirectory)
+            } ?? "\(packageRoot)/target/lambda"
+        )
+        // Checked against the package before anything is compiled.
+        _ = try Planner.plan(package: package, options: options, binPath: "")
+
+        let request = BuildRequest(packagePath: packageRoot, configuration: configuration)
+        let binPathOutput = try await run(capturing: backend.binPathInvocation(for: request))
+        let binPath = try backend.hostBinPath(fromOutput: binPathOutput.standardOutputText)
+        let plan = try Planner.plan(package: package, options: options, binPath: binPath)
+        let builds = plan.builds.map { backend.buildInvocation(for: BuildRequest(packagePath: packageRoot, configuration: configuration, product: $0.product)) }
+
+        if settings.dryRun {
+            PlanRenderer(context: context).render(plan, builds: builds, toolchain: toolchain).forEach(context.console.result)
+            return BuildReport(plan: plan, artifacts: [])
+        }
+
+        do {
+            try FileSystem.prepareWritableDirectory(options.lambdaDirectory)
+        } catch let failure as FileSystemError {
+            throw BuildError.lambdaDirectoryUnusable(failure)
+        }
+
+        for build in builds {
+            context.console.progress("Building \(plan.packageName) (\(configuration.rawValue)): \(build.commandLine)")
+            do {
+                try await context.runner.stream(build, to: .standardError)
+            } catch let failure as ProcessError {
+                throw BuildError.compilerFailed(failure)
+            }
+        }
+
+        var written: [WrittenArtifact] = []
+        for artifact in plan.artifacts {
+            written.append(try await write(artifact, toolchain: toolchain))
+        }
+        let elapsed = clock.now - started
+        SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
+            .forEach(context.console.result)
+        return BuildReport(plan: plan, artifacts: written)
+    }
+
+    /// The absolute package root, which must hold a Package.swift.
+    func locatePackage() throws -> String {
+        let root = FileSystem.absolute(settings.packagePath ?? ".", relativeTo: context.currentDirectory)
+        guard FileSystem.isDirectory(root), FileSystem.exists("\(root)/Package.swift") else {
+            throw BuildError.notAPackage(path: root)
+        }
+        return root
+    }
+
+    func describe(_ packageRoot: String, toolchain: Toolchain) async throws -> PackageDescription {
+        let invocation = Invocation(
+            executable: toolchain.swift, arguments: ["package", "--package-path", packageRoot, "describe", "--type", "json"])
+        let output: CapturedOutput
+        do {
+            output = try await run(capturing: invocation)
+        } catch ProcessError.failed(_, _, _, let diagnostics) {
+            throw BuildError.manifestFailed(path: packageRoot, diagnostics: diagnostics)
+        }
+        do {
+            return try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
+        } catch {
+            throw BuildError.describeUnreadable(path: packageRoot, reason: "\(error)")
+        }
+    }
+
+    func write(_ artifact: PlannedArtifact, toolchain: Toolchain) async throws -> WrittenArtifact {
+        let strip = artifact.stripsSymbols ? toolchain : nil
+        try await ArtifactWriter.write(artifact) { destination in
+            if let strip {
+                _ = try await run(capturing: try strip.stripInvocation(input: artifact.sourceBinary, output: destination))
+            } else {
+                try FileSystem.copyFile(from: artifact.sourceBinary, to: destination, mode: 0o755)
+            }
+        }
+        let architecture = (try? ELFHeader(contentsOf: artifact.executable).machine.description) ?? "unknown"
+        return WrittenArtifact(
+            product: artifact.product, kind: artifact.kind, architecture: architecture,
+            size: try FileSystem.size(of: artifact.executable), path: artifact.executable)
+    }
+
+    private func run(capturing invocation: Invocation) async throws -> CapturedOutput {
+        if settings.verbose { context.console.progress("$ \(invocation.commandLine)") }
+        return try await context.runner.capture(invocation)
+    }
+}

@@ -1,0 +1,80 @@
+import BuildPlanner
+import Compilers
+import LambdaSupport
+
+/// `--dry-run`: the plan as a person reads it.
+struct PlanRenderer {
+    var context: BuildContext
+
+    func render(_ plan: BuildPlan, builds: [Invocation], toolchain: Toolchain) -> [String] {
+        var lines = ["Plan for package \(plan.packageName) (\(plan.configuration.rawValue)) at \(plan.packagePath)"]
+        lines.append("Compile (\(builds.count) \(builds.count == 1 ? "run" : "runs")):")
+        lines += builds.map { "  \($0.commandLine)" }
+        lines.append("Artifacts:")
+        for artifact in plan.artifacts {
+            lines.append("  \(artifact.product) (\(kindName(artifact.kind)); targets: \(artifact.targets.joined(separator: ", ")))")
+            let how = artifact.stripsSymbols ? "stripped copy of" : "copy of"
+            lines.append("    \(context.displayPath(artifact.executable))  <- \(how) \(artifact.sourceBinary)")
+            for bundle in artifact.bundles {
+                lines.append("    \(context.displayPath(bundle.destination))  <- \(bundle.source)")
+            }
+        }
+        return lines
+    }
+}
+
+/// The lines printed after a build: one per artifact.
+struct SummaryRenderer {
+    var context: BuildContext
+
+    func render(_ artifacts: [WrittenArtifact], configuration: BuildConfiguration, elapsed: Duration) -> [String] {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var lines = [
+            "Built \(artifacts.count) Lambda \(artifacts.count == 1 ? "artifact" : "artifacts") (\(configuration.rawValue)) in \(formatted(seconds, decimals: 1))s:"
+        ]
+        let nameWidth = artifacts.map(\.product.count).max() ?? 0
+        for artifact in artifacts {
+            let name = artifact.product.padding(to: nameWidth)
+            let size = Self.formatSize(artifact.size).padding(to: 9, left: true)
+            lines.append("  \(name)  \(artifact.architecture.padding(to: 6))  \(size)  \(context.displayPath(artifact.path))")
+        }
+        return lines
+    }
+
+    /// Sizes in binary units, as Lambda's limits are stated.
+    static func formatSize(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : "\(formatted(value, decimals: 1)) \(units[unit])"
+    }
+}
+
+func kindName(_ kind: ArtifactKind) -> String {
+    switch kind {
+    case .function: return "function"
+    case .extension(let isInternal): return isInternal ? "internal extension" : "extension"
+    }
+}
+
+/// Fixed-point formatting without Foundation's locale-dependent formatters.
+func formatted(_ value: Double, decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = Int64((value * scale).rounded())
+    let whole = scaled / Int64(scale)
+    let fraction = String(scaled % Int64(scale))
+    guard decimals > 0 else { return "\(whole)" }
+    return "\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+}
+
+extension String {
+    func padding(to width: Int, left: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - count))
+        return left ? fill + self : self + fill
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import LambdaBuild
+
+/// Turns a library error into one `error:` line (its description says what
+/// to do) and the exit status: the compiler's own when the compiler failed.
+enum Failure {
+    static func report(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode((error as? BuildError)?.exitStatus ?? 1)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `swift-lambda` command: subcommands only; each lives in its own file.
+@main
+struct SwiftLambda: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swift-lambda",
+        abstract: "Build Swift packages into AWS Lambda functions and extensions.",
+        version: "0.1.0",
+        subcommands: [Build.self]
+    )
+}
