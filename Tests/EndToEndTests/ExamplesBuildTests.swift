@@ -1,0 +1,96 @@
+import Foundation
+import LambdaTestSupport
+import Testing
+
+/// `swift-lambda build --release` on a copy of the Examples, built once.
+/// Serialized: one test briefly moves a bundle out of the build directory.
+@Suite(.serialized) struct ExamplesBuildTests {
+    func built() async throws -> SharedExamplesBuild.Built {
+        let built = try await SharedExamplesBuild.shared.built()
+        try #require(built.result.status == 0, "build failed:\n\(built.result.standardError)")
+        return built
+    }
+
+    @Test func everyFunctionGetsABootstrapAndOnlyItsOwnBundles() async throws {
+        let lambda = try await built().lambdaDirectory
+        #expect(Harness.contents(of: lambda) == ["echo", "greeter", "quotes"])
+        #expect(Harness.contents(of: "\(lambda)/echo") == ["bootstrap"])
+        #expect(Harness.contents(of: "\(lambda)/greeter") == ["bootstrap"])
+        #expect(Harness.contents(of: "\(lambda)/quotes") == ["Examples_QuoteBook.resources", "bootstrap"])
+        #expect(Harness.contents(of: "\(lambda)/quotes/Examples_QuoteBook.resources") == ["quotes.txt"])
+        for name in ["echo", "greeter", "quotes"] {
+            #expect(try Harness.mode(of: "\(lambda)/\(name)/bootstrap") == 0o755)
+            #expect(try Harness.mode(of: "\(lambda)/\(name)") == 0o755)
+        }
+        #expect(try Harness.mode(of: "\(lambda)/quotes/Examples_QuoteBook.resources/quotes.txt") == 0o644)
+    }
+
+    @Test func summaryHasOneLinePerArtifact() async throws {
+        let output = try await built().result.standardOutput
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Built 3 Lambda artifacts (release) in ") == true)
+        for name in ["echo", "greeter", "quotes"] {
+            let line = try #require(lines.first { $0.hasSuffix("target/lambda/\(name)/bootstrap") })
+            #expect(line.contains(" \(name) "))
+            #expect(line.contains("x86_64") || line.contains("arm64"))
+            #expect(line.contains("MiB") || line.contains("KiB"))
+        }
+    }
+
+    @Test func releaseBootstrapIsStrippedAndTheBuildsBinaryIsNot() async throws {
+        let built = try await built()
+        let source = "\(built.packageRoot)/.build/release/echo"
+        let sections = { (path: String) throws -> String in
+            try Harness.runProcess("/usr/bin/readelf", ["-S", "-W", path], in: built.packageRoot).standardOutput
+        }
+        try #require(FileManager.default.fileExists(atPath: "/usr/bin/readelf"))
+        #expect(try sections(source).contains(".symtab"))
+        #expect(try !sections("\(built.lambdaDirectory)/echo/bootstrap").contains(".symtab"))
+    }
+
+    @Test func producedBootstrapsAnswerInvocations() async throws {
+        let built = try await built()
+        let lambda = built.lambdaDirectory
+        // Prove the bundle beside bootstrap is the one used: hide the build's copy.
+        let buildBundle = "\(built.packageRoot)/.build/release/Examples_QuoteBook.resources"
+        try FileManager.default.moveItem(atPath: buildBundle, toPath: buildBundle + ".hidden")
+        defer { try? FileManager.default.moveItem(atPath: buildBundle + ".hidden", toPath: buildBundle) }
+
+        let cases: [(String, String, String)] = [
+            ("echo", #"{"hello":"world"}"#, #"{"hello":"world"}"#),
+            ("greeter", #"{"name":"Ada"}"#, #"{"greeting":"Hello, Ada!","length":3}"#),
+        ]
+        for (name, event, expected) in cases {
+            let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
+                executable: "\(lambda)/\(name)/bootstrap", event: Array(event.utf8),
+                workingDirectory: "\(lambda)/\(name)")
+            #expect(outcome == .response(Array(expected.utf8)), "\(name): \(stderr)")
+        }
+        let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
+            executable: "\(lambda)/quotes/bootstrap", event: Array(#"{"index":0}"#.utf8),
+            workingDirectory: "\(lambda)/quotes")
+        guard case .response(let body) = outcome else {
+            Issue.record("quotes answered \(outcome): \(stderr)")
+            return
+        }
+        let firstQuote = try String(contentsOfFile: "\(lambda)/quotes/Examples_QuoteBook.resources/quotes.txt", encoding: .utf8)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(json["quote"] as? String == firstQuote)
+    }
+
+    @Test func onlyTheProductsBuiltInThisRunAreWritten() async throws {
+        let built = try await built()
+        let elsewhere = try Harness.temporaryDirectory(prefix: "only")
+        // A previous artifact of another product, which this run must not touch.
+        try FileManager.default.createDirectory(atPath: "\(elsewhere)/greeter", withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: "\(elsewhere)/greeter/bootstrap"))
+        let result = try Harness.run(
+            ["build", "--release", "--product", "echo", "--lambda-dir", elsewhere], in: built.packageRoot)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(Harness.contents(of: elsewhere) == ["echo", "greeter"])
+        #expect(try String(contentsOfFile: "\(elsewhere)/greeter/bootstrap", encoding: .utf8) == "old")
+        #expect(Harness.contents(of: "\(elsewhere)/echo") == ["bootstrap"])
+        #expect(result.standardOutput.contains("Built 1 Lambda artifact (release)"))
+    }
+}

@@ -1,0 +1,1 @@
+print("bye from tiny")

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Runs the built `swift-lambda` the way a user does, in a directory of
+/// the test's own, and keeps what it printed.
+struct CLIResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+enum Harness {
+    /// The `swift-lambda` built beside this test bundle.
+    static var executable: String {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testBinary.deletingLastPathComponent().appendingPathComponent("swift-lambda").path
+    }
+
+    /// The repository root (this file is Tests/EndToEndTests/Harness.swift).
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    static func run(
+        _ arguments: [String], in directory: String, environment: [String: String]? = nil
+    ) throws -> CLIResult {
+        try runProcess(executable, arguments, in: directory, environment: environment)
+    }
+
+    static func runProcess(
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]? = nil
+    ) throws -> CLIResult {
+        // Output goes to files, so a chatty child never blocks on a full pipe.
+        let scratch = try temporaryDirectory(prefix: "out")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let outPath = "\(scratch)/stdout", errPath = "\(scratch)/stderr"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let environment { process.environment = environment }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return CLIResult(
+            status: process.terminationStatus,
+            standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    static func temporaryDirectory(prefix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swift-lambda-\(prefix)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A copy of a package (without build products) in a fresh directory.
+    static func copyPackage(_ source: String, named name: String) throws -> String {
+        let destination = "\(try temporaryDirectory(prefix: name))/\(name)"
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        for item in try FileManager.default.contentsOfDirectory(atPath: source)
+        where !item.hasPrefix(".build") && item != "target" && item != ".swiftpm" {
+            try FileManager.default.copyItem(atPath: "\(source)/\(item)", toPath: "\(destination)/\(item)")
+        }
+        return destination
+    }
+
+    static func fixture(_ name: String) throws -> String {
+        try copyPackage("\(repositoryRoot)/Tests/EndToEndTests/Fixtures/\(name)", named: name)
+    }
+
+    static func mode(of path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? Int) ?? -1
+    }
+
+    static func contents(of directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+}
+
+/// The Examples package copied once and built once per test run with
+/// `swift-lambda build --release`; every test that needs real release
+/// artifacts shares it, so the suite compiles Foundation only once.
+actor SharedExamplesBuild {
+    static let shared = SharedExamplesBuild()
+
+    struct Built {
+        var packageRoot: String
+        var result: CLIResult
+        var lambdaDirectory: String { "\(packageRoot)/target/lambda" }
+    }
+
+    private var task: Task<Built, any Error>?
+
+    func built() async throws -> Built {
+        if let task { return try await task.value }
+        let task = Task {
+            let root = try Harness.copyPackage("\(Harness.repositoryRoot)/Examples", named: "Examples")
+            let result = try Harness.run(["build", "--release"], in: root)
+            return Built(packageRoot: root, result: result)
+        }
+        self.task = task
+        return try await task.value
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Flags and failures on a two-product package that compiles in seconds.
+@Suite struct TinyPackageTests {
+    @Test func flattenPutsOneBootstrapInTheLambdaDirectory() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--flatten", "Hello"], in: root)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lambda = "\(root)/target/lambda"
+        #expect(Harness.contents(of: lambda) == ["Bye", "bootstrap"])
+        #expect(Harness.contents(of: "\(lambda)/Bye") == ["bootstrap"])
+        let run = try Harness.runProcess("\(lambda)/bootstrap", [], in: lambda)
+        #expect(run.standardOutput == "hello from tiny\n")
+        #expect(try Harness.mode(of: "\(lambda)/bootstrap") == 0o755)
+    }
+
+    @Test func dryRunPrintsThePlanAndWritesNothing() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--release", "--dry-run", "--bin", "Hello"], in: root)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Plan for package Tiny (release)"))
+        #expect(result.standardOutput.contains("build --package-path \(root) -c release --static-swift-stdlib --product Hello"))
+        #expect(result.standardOutput.contains("target/lambda/Hello/bootstrap  <- stripped copy of \(root)/.build/"))
+        #expect(!result.standardOutput.contains("Bye"))
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/target"))
+    }
+
+    @Test func failedBuildPassesSwiftsStatusOnAndReplacesNothing() throws {
+        let root = try Harness.fixture("tiny")
+        let first = try Harness.run(["build", "--product", "Hello"], in: root)
+        try #require(first.status == 0, "\(first.standardError)")
+        let bootstrap = "\(root)/target/lambda/Hello/bootstrap"
+        let before = try Data(contentsOf: URL(fileURLWithPath: bootstrap))
+
+        try "let broken: Int = \"not a number\"\n".write(
+            toFile: "\(root)/Sources/Hello/main.swift", atomically: true, encoding: .utf8)
+        let swiftBuild = try Harness.runProcess(
+            "/usr/bin/env", ["swift", "build", "--package-path", root, "-c", "debug", "--product", "Hello"], in: root)
+        let second = try Harness.run(["build", "--product", "Hello"], in: root)
+        #expect(swiftBuild.status != 0)
+        #expect(second.status == swiftBuild.status)
+        #expect(second.standardError.contains("cannot convert value"))
+        #expect(second.standardError.contains("error: the build failed"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bootstrap)) == before)
+        #expect(Harness.contents(of: "\(root)/target/lambda") == ["Hello"])
+        #expect(Harness.contents(of: "\(root)/target/lambda/Hello") == ["bootstrap"])
+    }
+}
+
+/// Every bad input: one `error:` line that says what to do, a non-zero
+/// exit, and nothing compiled or written.
+@Suite struct BadInputTests {
+    func expectError(_ result: CLIResult, status: Int32 = 1, containing text: String) {
+        #expect(result.status == status, "\(result.standardError)")
+        let errorLines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errorLines.count == 1, "\(result.standardError)")
+        #expect(errorLines.first?.contains(text) == true, "\(result.standardError)")
+        #expect(!result.standardError.contains("Building "))
+    }
+
+    @Test func notAPackageDirectory() throws {
+        let empty = try Harness.temporaryDirectory(prefix: "empty")
+        let result = try Harness.run(["build"], in: empty)
+        expectError(result, containing: "is not a Swift package (no Package.swift); run swift-lambda in a package directory or pass --package-path")
+    }
+
+    @Test func packagePathThatDoesNotExist() throws {
+        let empty = try Harness.temporaryDirectory(prefix: "empty")
+        let result = try Harness.run(["build", "--package-path", "missing"], in: empty)
+        expectError(result, containing: "\(empty)/missing' is not a Swift package")
+    }
+
+    @Test func manifestThatDoesNotCompileShowsSwiftPMsDiagnostics() throws {
+        let root = try Harness.fixture("broken-manifest")
+        let result = try Harness.run(["build"], in: root)
+        expectError(result, containing: "SwiftPM could not load the manifest of '\(root)'; fix Package.swift (SwiftPM says below)")
+        #expect(result.standardError.contains("undefinedSymbol"))
+    }
+
+    @Test func packageWithoutExecutableProducts() throws {
+        let root = try Harness.fixture("library-only")
+        let result = try Harness.run(["build"], in: root)
+        expectError(result, containing: "package 'LibraryOnly' has no executable product")
+    }
+
+    @Test func unknownProductListsTheProducts() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--product", "nope"], in: root)
+        expectError(result, containing: "no executable product named 'nope'; this package has: Bye, Hello")
+    }
+
+    @Test func unknownFlattenListsTheProducts() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--flatten", "nope"], in: root)
+        expectError(result, containing: "--flatten names 'nope', which is not an executable product; this package has: Bye, Hello")
+    }
+
+    @Test func flattenOfAProductNotSelected() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--product", "Bye", "--flatten", "Hello"], in: root)
+        expectError(result, containing: "--flatten names 'Hello', which this build does not include; add --product Hello")
+    }
+
+    @Test func lambdaDirectoryThatIsAFile() throws {
+        let root = try Harness.fixture("tiny")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: "\(root)/occupied"))
+        let result = try Harness.run(["build", "--lambda-dir", "occupied/lambda"], in: root)
+        expectError(result, containing: "'\(root)/occupied' exists and is not a directory")
+        let second = try Harness.run(["build", "--lambda-dir", "occupied"], in: root)
+        expectError(second, containing: "'\(root)/occupied' exists and is not a directory")
+        #expect(try String(contentsOfFile: "\(root)/occupied", encoding: .utf8) == "x")
+    }
+
+    @Test func lambdaDirectoryThatIsNotWritable() throws {
+        let root = try Harness.fixture("tiny")
+        let locked = "\(root)/locked"
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        // Root ignores permission bits, so lock the directory with the immutable flag there.
+        let lock = getuid() == 0
+            ? try Harness.runProcess("/usr/bin/chattr", ["+i", locked], in: root).status
+            : (chmod(locked, 0o555) == 0 ? 0 : 1)
+        try #require(lock == 0, "cannot make a directory read-only here")
+        defer { _ = try? Harness.runProcess("/usr/bin/chattr", ["-i", locked], in: root) }
+        let nested = try Harness.run(["build", "--lambda-dir", "locked/lambda"], in: root)
+        expectError(nested, containing: "'\(locked)' is not writable; fix its permissions or choose another directory")
+        let direct = try Harness.run(["build", "--lambda-dir", "locked"], in: root)
+        expectError(direct, containing: "'\(locked)' is not writable")
+    }
+
+    @Test func swiftNotOnPath() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build"], in: root, environment: ["PATH": "/nonexistent", "HOME": NSHomeDirectory()])
+        expectError(result, containing: "'swift' was not found on PATH (/nonexistent); install a Swift toolchain")
+    }
+
+    @Test func emptyProductNameIsAUsageError() throws {
+        let root = try Harness.fixture("tiny")
+        let result = try Harness.run(["build", "--product", ""], in: root)
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("'' is not a product name"))
+    }
+}
