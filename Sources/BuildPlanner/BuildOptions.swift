@@ -13,6 +13,14 @@ public enum ArtifactKind: Sendable, Equatable {
     case `extension`(internal: Bool)
 }
 
+/// What each artifact is written as.
+public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
+    /// The executable (and bundles, includes) in a directory ready to deploy.
+    case binary
+    /// The same directory plus a deterministic zip of the Lambda layout.
+    case zip
+}
+
 /// Everything the planner needs to know about the request; already
 /// validated for shape by the CLI, checked against the package here.
 public struct PlanOptions: Sendable, Equatable {
@@ -24,19 +32,26 @@ public struct PlanOptions: Sendable, Equatable {
     /// Absolute path of the directory artifacts are written under.
     public var lambdaDirectory: String
     public var kind: ArtifactKind
+    public var outputFormat: OutputFormat
+    /// Shipped with every artifact of the run.
+    public var includes: [IncludeSpec]
 
     public init(
         products: [String] = [],
         flatten: String? = nil,
         configuration: BuildConfiguration = .debug,
         lambdaDirectory: String,
-        kind: ArtifactKind = .function
+        kind: ArtifactKind = .function,
+        outputFormat: OutputFormat = .binary,
+        includes: [IncludeSpec] = []
     ) {
         self.products = products
         self.flatten = flatten
         self.configuration = configuration
         self.lambdaDirectory = lambdaDirectory
         self.kind = kind
+        self.outputFormat = outputFormat
+        self.includes = includes
     }
 
     /// Release builds strip the bootstrap (the binary in `.build` is kept whole).

@@ -37,49 +37,87 @@ public struct PlannedBundle: Sendable, Equatable {
     public var name: String
     /// The bundle as SwiftPM wrote it, in the binary directory.
     public var source: String
-    /// Where it goes: beside the artifact's executable.
-    public var destination: String
 
-    public init(name: String, source: String, destination: String) {
+    public init(name: String, source: String) {
         self.name = name
         self.source = source
-        self.destination = destination
     }
 }
 
-/// One Lambda artifact: a product's binary, renamed and placed.
+/// Where an artifact's parts go, relative to a root (a directory on disk,
+/// or the root of a zip). Bundles go beside the executable, because
+/// SwiftPM's accessor looks for them there; includes go under the root.
+public struct ArtifactLayout: Sendable, Equatable {
+    /// `bootstrap`, `extensions/<name>`, or `<name>`.
+    public var executable: String
+    /// Directories listed explicitly (a layer zip needs `extensions/`).
+    public var directories: [String]
+
+    public init(executable: String, directories: [String] = []) {
+        self.executable = executable
+        self.directories = directories
+    }
+
+    /// The directory holding the executable, "" for the root.
+    public var executableDirectory: String {
+        executable.lastIndex(of: "/").map { String(executable[..<$0]) } ?? ""
+    }
+
+    /// Where a bundle goes: beside the executable.
+    public func bundlePath(_ bundle: PlannedBundle) -> String {
+        executableDirectory.isEmpty ? bundle.name : "\(executableDirectory)/\(bundle.name)"
+    }
+}
+
+/// The zip written for an artifact.
+public struct PlannedZip: Sendable, Equatable {
+    public var path: String
+    public var layout: ArtifactLayout
+
+    public init(path: String, layout: ArtifactLayout) {
+        self.path = path
+        self.layout = layout
+    }
+}
+
+/// One Lambda artifact: a product's binary, renamed and placed with its
+/// bundles and includes in a directory, and optionally zipped.
 public struct PlannedArtifact: Sendable, Equatable {
     public var product: String
     public var kind: ArtifactKind
     /// The binary SwiftPM produced.
     public var sourceBinary: String
-    /// Where the executable goes (`.../<product>/bootstrap`, `.../extensions/<product>`).
-    public var executable: String
-    /// The directory the artifact owns and replaces as a whole, or nil when
-    /// it shares its directory with others (flattened) and only its own
-    /// files are replaced.
-    public var ownedDirectory: String?
-    public var bundles: [PlannedBundle]
     public var stripsSymbols: Bool
     /// The targets whose code the product contains, for explanation.
     public var targets: [String]
+    /// The directory the on-disk layout is rooted at.
+    public var root: String
+    /// True when the artifact owns `root` and replaces it whole; false when
+    /// `root` is shared (flattened, extensions) and only its own items are replaced.
+    public var ownsRoot: Bool
+    public var layout: ArtifactLayout
+    public var bundles: [PlannedBundle]
+    public var includes: [IncludeSpec]
+    public var zip: PlannedZip?
 
     public init(
-        product: String, kind: ArtifactKind, sourceBinary: String, executable: String,
-        ownedDirectory: String?, bundles: [PlannedBundle], stripsSymbols: Bool, targets: [String]
+        product: String, kind: ArtifactKind, sourceBinary: String, stripsSymbols: Bool, targets: [String],
+        root: String, ownsRoot: Bool, layout: ArtifactLayout, bundles: [PlannedBundle],
+        includes: [IncludeSpec], zip: PlannedZip?
     ) {
         self.product = product
         self.kind = kind
         self.sourceBinary = sourceBinary
-        self.executable = executable
-        self.ownedDirectory = ownedDirectory
-        self.bundles = bundles
         self.stripsSymbols = stripsSymbols
         self.targets = targets
+        self.root = root
+        self.ownsRoot = ownsRoot
+        self.layout = layout
+        self.bundles = bundles
+        self.includes = includes
+        self.zip = zip
     }
 
-    /// The directory the executable sits in.
-    public var directory: String {
-        String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)])
-    }
+    /// The absolute path of the executable on disk.
+    public var executable: String { "\(root)/\(layout.executable)" }
 }

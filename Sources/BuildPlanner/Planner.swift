@@ -57,33 +57,44 @@ public enum Planner {
     ) -> PlannedArtifact {
         let base = options.lambdaDirectory
         let flattened = options.flatten == product.name
-        let directory: String
-        let executable: String
-        var ownedDirectory: String?
+        let root: String
+        let layout: ArtifactLayout
+        var zip: PlannedZip?
         switch options.kind {
         case .function:
-            directory = flattened ? base : "\(base)/\(product.name)"
-            executable = "\(directory)/bootstrap"
-            ownedDirectory = flattened ? nil : directory
-        case .extension:
-            directory = flattened ? base : "\(base)/extensions"
-            executable = "\(directory)/\(product.name)"
+            root = flattened ? base : "\(base)/\(product.name)"
+            layout = ArtifactLayout(executable: "bootstrap")
+            zip = PlannedZip(path: "\(root)/bootstrap.zip", layout: layout)
+        case .extension(let isInternal):
+            // The root is the layer's: what is under it lands in /opt.
+            root = base
+            layout = ArtifactLayout(executable: flattened ? product.name : "extensions/\(product.name)")
+            let zipPath = flattened ? "\(base)/\(product.name).zip" : "\(base)/extensions/\(product.name).zip"
+            zip = PlannedZip(
+                path: zipPath,
+                layout: isInternal
+                    ? ArtifactLayout(executable: product.name)
+                    : ArtifactLayout(executable: "extensions/\(product.name)", directories: ["extensions"]))
         }
+        if options.outputFormat == .binary { zip = nil }
 
         let closure = package.targetClosure(of: product)
         let bundles = closure.filter(\.hasResources).map { target in
             let name = "\(package.displayName)_\(target.name).resources"
-            return PlannedBundle(name: name, source: "\(binPath)/\(name)", destination: "\(directory)/\(name)")
+            return PlannedBundle(name: name, source: "\(binPath)/\(name)")
         }
         return PlannedArtifact(
             product: product.name,
             kind: options.kind,
             sourceBinary: "\(binPath)/\(product.name)",
-            executable: executable,
-            ownedDirectory: ownedDirectory,
-            bundles: bundles.sorted { $0.name < $1.name },
             stripsSymbols: options.stripsSymbols,
-            targets: closure.map(\.name)
+            targets: closure.map(\.name),
+            root: root,
+            ownsRoot: options.kind == .function && !flattened,
+            layout: layout,
+            bundles: bundles.sorted { $0.name < $1.name },
+            includes: options.includes,
+            zip: zip
         )
     }
 }

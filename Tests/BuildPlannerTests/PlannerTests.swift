@@ -84,8 +84,8 @@ func plan(_ options: PlanOptions, package: PackageDescription = examplePackage) 
         let echo = try #require(artifacts.first { $0.product == "echo" })
         #expect(echo.sourceBinary == "\(bin)/echo")
         #expect(echo.executable == "/pkg/target/lambda/echo/bootstrap")
-        #expect(echo.ownedDirectory == "/pkg/target/lambda/echo")
-        #expect(echo.directory == "/pkg/target/lambda/echo")
+        #expect(echo.root == "/pkg/target/lambda/echo")
+        #expect(echo.ownsRoot)
         #expect(echo.kind == .function)
         #expect(echo.stripsSymbols == false)
         #expect(echo.targets == ["Echo", "Runtime"])
@@ -101,8 +101,8 @@ func plan(_ options: PlanOptions, package: PackageDescription = examplePackage) 
         let result = try plan(PlanOptions(flatten: "quotes", lambdaDirectory: "/l"))
         let quotes = try #require(result.artifacts.first { $0.product == "quotes" })
         #expect(quotes.executable == "/l/bootstrap")
-        #expect(quotes.ownedDirectory == nil)
-        #expect(quotes.bundles.map(\.destination) == [
+        #expect(!quotes.ownsRoot)
+        #expect(quotes.bundles.map { "\(quotes.root)/\(quotes.layout.bundlePath($0))" } == [
             "/l/Examples_QuoteBook.resources", "/l/Examples_Quotes.resources", "/l/Examples_Shared.resources",
         ])
         let echo = try #require(result.artifacts.first { $0.product == "echo" })
@@ -124,7 +124,7 @@ func plan(_ options: PlanOptions, package: PackageDescription = examplePackage) 
     @Test func extensionsGoToTheExtensionsDirectory() throws {
         let result = try plan(PlanOptions(products: ["echo"], lambdaDirectory: "/l", kind: .extension(internal: false)))
         #expect(result.artifacts[0].executable == "/l/extensions/echo")
-        #expect(result.artifacts[0].ownedDirectory == nil)
+        #expect(!result.artifacts[0].ownsRoot)
     }
 }
 
@@ -133,16 +133,11 @@ func plan(_ options: PlanOptions, package: PackageDescription = examplePackage) 
         let result = try plan(PlanOptions(lambdaDirectory: "/l"))
         let quotes = try #require(result.artifacts.first { $0.product == "quotes" })
         #expect(quotes.bundles == [
-            PlannedBundle(
-                name: "Examples_QuoteBook.resources", source: "\(bin)/Examples_QuoteBook.resources",
-                destination: "/l/quotes/Examples_QuoteBook.resources"),
-            PlannedBundle(
-                name: "Examples_Quotes.resources", source: "\(bin)/Examples_Quotes.resources",
-                destination: "/l/quotes/Examples_Quotes.resources"),
-            PlannedBundle(
-                name: "Examples_Shared.resources", source: "\(bin)/Examples_Shared.resources",
-                destination: "/l/quotes/Examples_Shared.resources"),
+            PlannedBundle(name: "Examples_QuoteBook.resources", source: "\(bin)/Examples_QuoteBook.resources"),
+            PlannedBundle(name: "Examples_Quotes.resources", source: "\(bin)/Examples_Quotes.resources"),
+            PlannedBundle(name: "Examples_Shared.resources", source: "\(bin)/Examples_Shared.resources"),
         ])
+        #expect(quotes.layout.bundlePath(quotes.bundles[0]) == "Examples_QuoteBook.resources")
         // No product gets another product's bundles.
         #expect(result.artifacts.first { $0.product == "echo" }?.bundles == [])
         #expect(result.artifacts.first { $0.product == "Tool" }?.bundles == [])
