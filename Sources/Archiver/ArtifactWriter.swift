@@ -18,72 +18,109 @@ extension ArtifactError: CustomStringConvertible {
     }
 }
 
-/// Places a planned artifact on disk. Everything is staged under temporary
-/// names beside its destination and committed by rename only once complete,
-/// so a failure or interruption leaves the previous artifact whole.
+/// An artifact written under temporary names, waiting to be moved into
+/// place. Staging every artifact of a run before committing any means a
+/// failure anywhere leaves every previous artifact as it was.
+public struct StagedArtifact: Sendable {
+    public var artifact: PlannedArtifact
+    /// The zip as it will be once committed (its path is the final one).
+    public var zip: ZipSummary?
+    /// Staged items and where they go, committed in order.
+    var moves: [(staged: String, destination: String)]
+
+    /// Moves everything into place (files by rename, directories swapped).
+    public func commit() throws {
+        for move in moves {
+            try FileSystem.commit(staged: move.staged, to: move.destination)
+        }
+    }
+
+    /// Removes what was staged and not committed.
+    public func discard() {
+        for move in moves { try? FileSystem.removeItem(move.staged) }
+    }
+}
+
+/// Places a planned artifact on disk: the executable (stripped or copied by
+/// the caller), its bundles and includes, and its zip when one is planned.
 public enum ArtifactWriter {
-    /// Writes `artifact`; `placeExecutable` writes the executable (a copy,
-    /// or a stripped copy) to the path it is given.
-    public static func write(
+    public static func stage(
         _ artifact: PlannedArtifact,
+        currentDirectory: String,
+        zipOptions: ZipOptions,
         placeExecutable: (_ destination: String) async throws -> Void
-    ) async throws {
+    ) async throws -> StagedArtifact {
         guard FileSystem.kind(of: artifact.sourceBinary) == .file else {
             throw ArtifactError.binaryMissing(product: artifact.product, expectedAt: artifact.sourceBinary)
         }
         for bundle in artifact.bundles where !FileSystem.isDirectory(bundle.source) {
             throw ArtifactError.bundleMissing(name: bundle.name, expectedAt: bundle.source)
         }
+        // Includes are resolved (and rejected) before anything is written.
+        var contents = try ArtifactContents.resolve(
+            artifact, executableSource: artifact.sourceBinary, currentDirectory: currentDirectory)
 
-        if let owned = artifact.ownedDirectory {
-            // The artifact owns its directory: build a complete new one and swap it in.
-            let staged = FileSystem.stagingPath(for: owned)
-            try FileSystem.prepareWritableDirectory(staged)
-            do {
-                try await populate(artifact, relocatedFrom: artifact.directory, to: staged, placeExecutable: placeExecutable)
-                try FileSystem.commit(staged: staged, to: owned)
-            } catch {
-                try? FileSystem.removeItem(staged)
-                throw error
-            }
-            return
-        }
-
-        // Shared directory (flattened, extensions): stage each item, then commit them all.
-        try FileSystem.prepareWritableDirectory(artifact.directory)
-        var staged: [(staged: String, destination: String)] = []
+        var staged = StagedArtifact(artifact: artifact, zip: nil, moves: [])
         do {
-            let executable = FileSystem.stagingPath(for: artifact.executable)
-            staged.append((executable, artifact.executable))
-            try await placeExecutable(executable)
-            try makeExecutable(executable)
-            for bundle in artifact.bundles {
-                let path = FileSystem.stagingPath(for: bundle.destination)
-                staged.append((path, bundle.destination))
-                try FileSystem.copyTree(from: bundle.source, to: path)
+            // Where each part is built: inside one staged copy of an owned
+            // root, or beside its own destination in a shared root.
+            let stagedRoot: String?
+            if artifact.ownsRoot {
+                let root = FileSystem.stagingPath(for: artifact.root)
+                try FileSystem.prepareWritableDirectory(root)
+                try FileSystem.setPermissions(0o755, of: root)
+                staged.moves.append((root, artifact.root))
+                stagedRoot = root
+            } else {
+                stagedRoot = nil
             }
-            for item in staged { try FileSystem.commit(staged: item.staged, to: item.destination) }
+            func stagingLocation(for relative: String) throws -> String {
+                if let stagedRoot {
+                    let path = "\(stagedRoot)/\(relative)"
+                    try FileSystem.prepareWritableDirectory(FileSystem.parent(of: path))
+                    return path
+                }
+                let destination = "\(artifact.root)/\(relative)"
+                try FileSystem.prepareWritableDirectory(FileSystem.parent(of: destination))
+                let path = FileSystem.stagingPath(for: destination)
+                staged.moves.append((path, destination))
+                return path
+            }
+
+            let executable = try stagingLocation(for: artifact.layout.executable)
+            try await placeExecutable(executable)
+            try FileSystem.setPermissions(0o755, of: executable)
+            contents.executable.entries = [.file(artifact.layout.executable, source: executable, executable: true)]
+            for part in contents.bundles + contents.includes {
+                try materialize(part, at: try stagingLocation(for: part.path))
+            }
+            if let zip = artifact.zip {
+                let relative = relativePath(of: zip.path, under: artifact.root)
+                let location = try stagingLocation(for: relative)
+                let summary = try ZipWriter.write(
+                    contents.zipEntries(for: artifact, layout: zip.layout), to: location, options: zipOptions)
+                staged.zip = ZipSummary(path: zip.path, size: summary.size, sha256: summary.sha256)
+            }
         } catch {
-            for item in staged { try? FileSystem.removeItem(item.staged) }
+            staged.discard()
             throw error
         }
+        return staged
     }
 
-    private static func populate(
-        _ artifact: PlannedArtifact, relocatedFrom directory: String, to staged: String,
-        placeExecutable: (String) async throws -> Void
-    ) async throws {
-        let relocate = { (path: String) in staged + path.dropFirst(directory.count) }
-        let executable = relocate(artifact.executable)
-        try await placeExecutable(executable)
-        try makeExecutable(executable)
-        for bundle in artifact.bundles {
-            try FileSystem.copyTree(from: bundle.source, to: relocate(bundle.destination))
+    /// Writes a part's entries under `location` (which stands for the part's path).
+    static func materialize(_ part: ArtifactContents.Part, at location: String) throws {
+        for entry in part.entries {
+            let path = location + entry.path.dropFirst(part.path.count)
+            switch entry.kind {
+            case .directory:
+                try FileSystem.prepareWritableDirectory(path)
+                try FileSystem.setPermissions(0o755, of: path)
+            case .file(let source, let executable):
+                try FileSystem.copyFile(from: source, to: path, mode: executable ? 0o755 : 0o644)
+            case .symlink(let target):
+                try FileSystem.createSymlink(at: path, pointingTo: target)
+            }
         }
-    }
-
-    /// Lambda needs the entry point world-readable and executable (0755).
-    private static func makeExecutable(_ path: String) throws {
-        try FileSystem.setPermissions(0o755, of: path)
     }
 }

@@ -36,10 +36,10 @@ extension FileSystemError: CustomStringConvertible {
 public enum FileSystem {
     public enum Kind: Sendable, Equatable { case file, directory, symlink, other }
 
-    /// The kind of the item at `path` without following a final symlink, or nil.
-    public static func kind(of path: String) -> Kind? {
+    /// The kind of the item at `path` (not following a final symlink unless asked), or nil.
+    public static func kind(of path: String, followingSymlinks: Bool = false) -> Kind? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard (followingSymlinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .file
         case S_IFDIR: return .directory
@@ -160,29 +160,6 @@ public enum FileSystem {
         guard fchmod(output, mode_t(mode)) == 0 else { throw error("set the mode of", destination) }
     }
 
-    /// Copies a directory tree: directories 0755, files keep their
-    /// executable bit (0755) or get 0644, symlinks are recreated as symlinks.
-    public static func copyTree(from source: String, to destination: String) throws {
-        guard mkdir(destination, 0o755) == 0 else { throw error("create directory", destination) }
-        for name in try contentsOfDirectory(source) {
-            let from = "\(source)/\(name)"
-            let to = "\(destination)/\(name)"
-            switch kind(of: from) {
-            case .directory:
-                try copyTree(from: from, to: to)
-            case .symlink:
-                let target = try symlinkTarget(from)
-                guard symlink(target, to) == 0 else { throw error("create symlink", to) }
-            case .file:
-                let executable = try permissions(of: from) & 0o111 != 0
-                try copyFile(from: from, to: to, mode: executable ? 0o755 : 0o644)
-            default:
-                throw FileSystemError.operationFailed(
-                    operation: "copy", path: from, reason: "only files, directories and symlinks can be copied")
-            }
-        }
-    }
-
     /// The names in a directory, sorted by their bytes so walks are reproducible.
     public static func contentsOfDirectory(_ path: String) throws -> [String] {
         do {
@@ -225,6 +202,20 @@ extension FileSystem {
         guard chmod(path, mode_t(mode)) == 0 else {
             throw FileSystemError.operationFailed(
                 operation: "set the mode of", path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+}
+
+extension FileSystem {
+    public static func parent(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    public static func createSymlink(at path: String, pointingTo target: String) throws {
+        guard symlink(target, path) == 0 else {
+            throw FileSystemError.operationFailed(
+                operation: "create the symlink", path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

@@ -1,0 +1,161 @@
+public import BuildPlanner
+import LambdaSupport
+
+/// An artifact's parts resolved against the file system: every file,
+/// directory and symlink, with paths relative to the artifact's root.
+/// Built before anything is written, so a bad include stops the run early.
+public struct ArtifactContents: Sendable, Equatable {
+    /// One part placed (and, in a shared root, committed) as a whole: the
+    /// executable, a bundle, or an include.
+    public struct Part: Sendable, Equatable {
+        /// Path relative to the root; every entry of the part is at or below it.
+        public var path: String
+        public var entries: [ArchiveEntry]
+        /// How the user would name it in an error message.
+        public var origin: String
+    }
+
+    public var executable: Part
+    public var bundles: [Part]
+    public var includes: [Part]
+
+    public var parts: [Part] { [executable] + bundles + includes }
+
+    /// Resolves `artifact`'s parts; `executableSource` is where the
+    /// executable's bytes are (the stripped copy), `currentDirectory`
+    /// anchors relative include paths.
+    public static func resolve(
+        _ artifact: PlannedArtifact, executableSource: String, currentDirectory: String
+    ) throws -> ArtifactContents {
+        let executable = Part(
+            path: artifact.layout.executable,
+            entries: [.file(artifact.layout.executable, source: executableSource, executable: true)],
+            origin: "the executable")
+        let bundles = try artifact.bundles.map { bundle in
+            let path = artifact.layout.bundlePath(bundle)
+            return Part(path: path, entries: try TreeWalker.entries(of: bundle.source, at: path), origin: "bundle \(bundle.name)")
+        }
+        let includes = try artifact.includes.map { include in
+            let source = FileSystem.absolute(include.source, relativeTo: currentDirectory)
+            guard FileSystem.exists(source) else { throw IncludeError.missing(path: include.source) }
+            return Part(
+                path: include.destination, entries: try TreeWalker.entries(of: source, at: include.destination),
+                origin: "--include \(include.source)")
+        }
+        let contents = ArtifactContents(executable: executable, bundles: bundles, includes: includes)
+        try contents.checkCollisions(zipPath: artifact.zip.map { relativePath(of: $0.path, under: artifact.root) })
+        return contents
+    }
+
+    /// No part may be at or inside another part's path (it would overwrite or
+    /// be swapped out with it), nor at the zip's own path.
+    func checkCollisions(zipPath: String?) throws {
+        let all = parts
+        for (index, part) in all.enumerated() {
+            for other in all[..<index] where part.path == other.path || isAncestor(part.path, of: other.path) || isAncestor(other.path, of: part.path) {
+                let entry = part.path.count >= other.path.count ? part.path : other.path
+                if other.origin == executable.origin {
+                    throw IncludeError.collidesWithExecutable(include: part.origin.replacingPrefix("--include ", with: ""), entry: other.path)
+                }
+                throw IncludeError.collision(entry: entry, first: other.origin, second: part.origin)
+            }
+            if let zipPath, part.path == zipPath || isAncestor(part.path, of: zipPath) {
+                throw IncludeError.collision(entry: zipPath, first: "the zip", second: part.origin)
+            }
+        }
+    }
+
+    /// The entries of the zip: each part moved to where the zip's layout
+    /// wants it, plus the layout's directories and the parent directories of
+    /// nested includes, so every directory in the zip has an entry.
+    public func zipEntries(for artifact: PlannedArtifact, layout: ArtifactLayout) -> [ArchiveEntry] {
+        var entries: [ArchiveEntry] = [.file(layout.executable, source: sourceOfExecutable, executable: true)]
+        for (bundle, part) in zip(artifact.bundles, bundles) {
+            entries += part.entries.map { $0.moved(from: part.path, to: layout.bundlePath(bundle)) }
+        }
+        for part in includes { entries += part.entries }
+        var directories = Set(layout.directories)
+        for entry in entries {
+            var parent = entry.path.split(separator: "/").dropLast()
+            while !parent.isEmpty {
+                directories.insert(parent.joined(separator: "/"))
+                parent = parent.dropLast()
+            }
+        }
+        let listed = Set(entries.filter { if case .directory = $0.kind { true } else { false } }.map(\.path))
+        return entries + directories.subtracting(listed).map { ArchiveEntry.directory($0) }
+    }
+
+    private var sourceOfExecutable: String {
+        if case .file(let source, _) = executable.entries[0].kind { return source }
+        return ""
+    }
+}
+
+func isAncestor(_ ancestor: String, of path: String) -> Bool {
+    path.hasPrefix(ancestor + "/")
+}
+
+func relativePath(of path: String, under root: String) -> String {
+    path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+}
+
+extension ArchiveEntry {
+    /// The same entry with its path prefix `old` replaced by `new`.
+    func moved(from old: String, to new: String) -> ArchiveEntry {
+        guard old != new else { return self }
+        var copy = self
+        copy.path = new + path.dropFirst(old.count)
+        return copy
+    }
+}
+
+extension String {
+    fileprivate func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+        hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+}
+
+/// Walks files and directories into archive entries in sorted order.
+enum TreeWalker {
+    /// Entries for `source` placed at `destination`. A file keeps its
+    /// executable bit; a directory is walked; a symlink inside a walked
+    /// directory stays a symlink when it resolves inside that directory.
+    /// `source` itself, when a symlink, is followed.
+    static func entries(of source: String, at destination: String) throws -> [ArchiveEntry] {
+        if FileSystem.isDirectory(source) {
+            var entries: [ArchiveEntry] = []
+            try walk(directory: source, root: source, destination: destination, into: &entries)
+            return entries
+        }
+        // A top-level symlink is followed: the user named it to ship what it points to.
+        guard FileSystem.exists(source), let kind = FileSystem.kind(of: source, followingSymlinks: true) else {
+            throw IncludeError.missing(path: source)
+        }
+        guard kind == .file else { throw IncludeError.unsupportedFileType(path: source) }
+        return [.file(destination, source: source, executable: try FileSystem.permissions(of: source) & 0o111 != 0)]
+    }
+
+    private static func walk(directory: String, root: String, destination: String, into entries: inout [ArchiveEntry]) throws {
+        entries.append(.directory(destination))
+        for name in try FileSystem.contentsOfDirectory(directory) {
+            let path = "\(directory)/\(name)"
+            let target = "\(destination)/\(name)"
+            switch FileSystem.kind(of: path) {
+            case .directory:
+                try walk(directory: path, root: root, destination: target, into: &entries)
+            case .file:
+                entries.append(.file(target, source: path, executable: try FileSystem.permissions(of: path) & 0o111 != 0))
+            case .symlink:
+                let link = try FileSystem.symlinkTarget(path)
+                let resolved = FileSystem.absolute(link, relativeTo: directory)
+                guard !link.hasPrefix("/"), resolved == root || resolved.hasPrefix(root + "/") else {
+                    throw IncludeError.symlinkEscapes(link: path, target: link)
+                }
+                entries.append(.symlink(target, target: link))
+            default:
+                throw IncludeError.unsupportedFileType(path: path)
+            }
+        }
+    }
+}
