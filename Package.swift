@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild",
+                "LambdaBuild", "BuildPlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -84,7 +84,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ArchiverTests",
-            dependencies: ["Archiver", "LambdaTestSupport"],
+            dependencies: ["Archiver", "BuildPlanner", "LambdaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit"], swiftSettings: strictSettings),

@@ -1,3 +1,5 @@
+public import BuildPlanner
+
 /// The build as the user asked for it, before it is checked against the
 /// package. The CLI fills it from flags; later, configuration files too.
 public struct BuildSettings: Sendable, Equatable {
@@ -10,11 +12,23 @@ public struct BuildSettings: Sendable, Equatable {
     public var release: Bool
     public var dryRun: Bool
     public var verbose: Bool
+    public var outputFormat: OutputFormat
+    /// Build extensions (`--extension`), run inside the function's process with `internal`.
+    public var isExtension: Bool
+    public var isInternal: Bool
+    /// `[DEST:]PATH` as given.
+    public var includes: [String]
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
-        flatten: String? = nil, release: Bool = false, dryRun: Bool = false, verbose: Bool = false
+        flatten: String? = nil, release: Bool = false, dryRun: Bool = false, verbose: Bool = false,
+        outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
+        includes: [String] = []
     ) {
+        self.outputFormat = outputFormat
+        self.isExtension = isExtension
+        self.isInternal = isInternal
+        self.includes = includes
         self.packagePath = packagePath
         self.products = products
         self.lambdaDirectory = lambdaDirectory

@@ -1,4 +1,4 @@
-import Archiver
+public import Archiver
 public import BuildPlanner
 import Compilers
 import ELFKit
@@ -12,6 +12,7 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var architecture: String
     public var size: Int64
     public var path: String
+    public var zip: ZipSummary?
 }
 
 /// What a run did.
@@ -48,8 +49,14 @@ public struct BuildWorkflow: Sendable {
             configuration: configuration,
             lambdaDirectory: settings.lambdaDirectory.map {
                 FileSystem.absolute($0, relativeTo: context.currentDirectory)
-            } ?? "\(packageRoot)/target/lambda"
+            } ?? "\(packageRoot)/target/lambda",
+            kind: settings.isExtension ? .extension(internal: settings.isInternal) : .function,
+            outputFormat: settings.outputFormat,
+            includes: try settings.includes.map { argument in
+                try IncludeSpec.parse(argument) { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
+            }
         )
+        let zipOptions = try ZipOptions.deterministic(environment: context.environment)
         // Checked against the package before anything is compiled.
         _ = try Planner.plan(package: package, options: options, binPath: "")
 
@@ -79,10 +86,7 @@ public struct BuildWorkflow: Sendable {
             }
         }
 
-        var written: [WrittenArtifact] = []
-        for artifact in plan.artifacts {
-            written.append(try await write(artifact, toolchain: toolchain))
-        }
+        let written = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions)
         let elapsed = clock.now - started
         SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
             .forEach(context.console.result)
@@ -114,19 +118,50 @@ public struct BuildWorkflow: Sendable {
         }
     }
 
-    func write(_ artifact: PlannedArtifact, toolchain: Toolchain) async throws -> WrittenArtifact {
+    /// Stages every artifact (in parallel: stripping and compressing are the
+    /// slow parts), then commits them all; a failure commits nothing.
+    func write(_ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions) async throws -> [WrittenArtifact] {
+        var staged: [StagedArtifact] = []
+        do {
+            try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
+                for artifact in artifacts {
+                    group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
+                }
+                for try await artifact in group { staged.append(artifact) }
+            }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        staged.sort { $0.artifact.product < $1.artifact.product }
+        for (index, artifact) in staged.enumerated() {
+            do {
+                try artifact.commit()
+            } catch {
+                staged[(index + 1)...].forEach { $0.discard() }
+                throw error
+            }
+        }
+        return try staged.map { item in
+            let executable = item.artifact.executable
+            return WrittenArtifact(
+                product: item.artifact.product, kind: item.artifact.kind,
+                architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
+                size: try FileSystem.size(of: executable), path: executable, zip: item.zip)
+        }
+    }
+
+    func stage(_ artifact: PlannedArtifact, toolchain: Toolchain, zipOptions: ZipOptions) async throws -> StagedArtifact {
         let strip = artifact.stripsSymbols ? toolchain : nil
-        try await ArtifactWriter.write(artifact) { destination in
+        return try await ArtifactWriter.stage(
+            artifact, currentDirectory: context.currentDirectory, zipOptions: zipOptions
+        ) { destination in
             if let strip {
                 _ = try await run(capturing: try strip.stripInvocation(input: artifact.sourceBinary, output: destination))
             } else {
                 try FileSystem.copyFile(from: artifact.sourceBinary, to: destination, mode: 0o755)
             }
         }
-        let architecture = (try? ELFHeader(contentsOf: artifact.executable).machine.description) ?? "unknown"
-        return WrittenArtifact(
-            product: artifact.product, kind: artifact.kind, architecture: architecture,
-            size: try FileSystem.size(of: artifact.executable), path: artifact.executable)
     }
 
     private func run(capturing invocation: Invocation) async throws -> CapturedOutput {

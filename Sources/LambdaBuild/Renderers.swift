@@ -16,7 +16,13 @@ struct PlanRenderer {
             let how = artifact.stripsSymbols ? "stripped copy of" : "copy of"
             lines.append("    \(context.displayPath(artifact.executable))  <- \(how) \(artifact.sourceBinary)")
             for bundle in artifact.bundles {
-                lines.append("    \(context.displayPath(bundle.destination))  <- \(bundle.source)")
+                lines.append("    \(context.displayPath("\(artifact.root)/\(artifact.layout.bundlePath(bundle))"))  <- \(bundle.source)")
+            }
+            for include in artifact.includes {
+                lines.append("    \(context.displayPath("\(artifact.root)/\(include.destination)"))  <- \(include.source)")
+            }
+            if let zip = artifact.zip {
+                lines.append("    \(context.displayPath(zip.path))  <- zip with \(zip.layout.executable) at its root\(zip.layout.executable.contains("/") ? "'s \(zip.layout.executableDirectory)/" : "")")
             }
         }
         return lines
@@ -37,6 +43,12 @@ struct SummaryRenderer {
             let name = artifact.product.padding(to: nameWidth)
             let size = Self.formatSize(artifact.size).padding(to: 9, left: true)
             lines.append("  \(name)  \(artifact.architecture.padding(to: 6))  \(size)  \(context.displayPath(artifact.path))")
+            if let zip = artifact.zip {
+                let zipSize = Self.formatSize(zip.size).padding(to: 9, left: true)
+                let indent = String(repeating: " ", count: nameWidth)
+                lines.append("  \(indent)  \("zip".padding(to: 6))  \(zipSize)  \(context.displayPath(zip.path))")
+                lines.append("  \(indent)  sha256 \(zip.sha256Hex)  base64 \(zip.sha256Base64)")
+            }
         }
         return lines
     }

@@ -1,13 +1,18 @@
-import ArgumentParser
+public import ArgumentParser
+import BuildPlanner
 import LambdaBuild
+
+extension OutputFormat: ExpressibleByArgument {}
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build every executable product into a Lambda bootstrap.",
         discussion: """
             Each executable product becomes <lambda-dir>/<product>/bootstrap, with the \
-            resource bundles of its own targets beside it. Only the products built in \
-            this run are written; every file is staged and renamed into place.
+            resource bundles of its own targets beside it (and bootstrap.zip with \
+            --output-format zip). With --extension, products become Lambda extensions: \
+            <lambda-dir>/extensions/<product>, zipped as a layer. Only the products built \
+            in this run are written; every file is staged and renamed into place.
             """
     )
 
@@ -28,6 +33,22 @@ struct Build: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Put this product's bootstrap directly in the lambda directory.", valueName: "name"))
     var flatten: String?
 
+    @Option(help: ArgumentHelp("binary (a deployable directory) or zip (also a deterministic zip).", valueName: "format"))
+    var outputFormat: OutputFormat = .binary
+
+    @Flag(name: .customLong("extension"), help: "Build Lambda extensions instead of functions.")
+    var isExtension = false
+
+    @Flag(name: .customLong("internal"), help: "With --extension: an internal extension (the zip holds it at its root).")
+    var isInternal = false
+
+    @Option(
+        name: .customLong("include"),
+        help: ArgumentHelp(
+            "Ship a file or directory with every artifact, at DEST (default: PATH's last component); repeatable.",
+            valueName: "[dest:]path"))
+    var includes: [String] = []
+
     @Flag(help: "Print the plan (commands and destinations) without building.")
     var dryRun = false
 
@@ -35,6 +56,9 @@ struct Build: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
+        if isInternal && !isExtension {
+            throw ValidationError("--internal describes an extension; add --extension or drop --internal")
+        }
         for name in products + [flatten].compactMap({ $0 }) where name.isEmpty || name.hasPrefix("-") {
             throw ValidationError("'\(name)' is not a product name; pass the name of an executable product")
         }
@@ -43,7 +67,8 @@ struct Build: AsyncParsableCommand {
     func run() async throws {
         let settings = BuildSettings(
             packagePath: packagePath, products: products, lambdaDirectory: lambdaDir,
-            flatten: flatten, release: release, dryRun: dryRun, verbose: verbose)
+            flatten: flatten, release: release, dryRun: dryRun, verbose: verbose,
+            outputFormat: outputFormat, isExtension: isExtension, isInternal: isInternal, includes: includes)
         try await Failure.report {
             try await BuildWorkflow(settings: settings, context: .live()).run()
         }
