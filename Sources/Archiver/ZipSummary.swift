@@ -1,0 +1,32 @@
+import Foundation
+
+/// What was written: the final path, its size and the SHA-256 of its bytes as read back from disk.
+public struct ZipSummary: Sendable, Hashable {
+    public let path: String
+    public let size: Int64
+    public let sha256: [UInt8]
+
+    public init(path: String, size: Int64, sha256: [UInt8]) {
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+    }
+
+    /// Lowercase hex, as printed by `sha256sum`.
+    public var sha256Hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(sha256.count * 2)
+        for byte in sha256 {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Standard base64 with padding: the form of Terraform's `filebase64sha256` and of Lambda's
+    /// `CodeSha256`, so a caller can compare with a deployed function without converting.
+    public var sha256Base64: String {
+        Data(sha256).base64EncodedString()
+    }
+}
