@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Archiver",
             dependencies: [
-                "CArchive", "LambdaSupport",
+                "BuildPlanner", "CArchive", "LambdaSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -67,6 +67,13 @@ let package = Package(
 
         .target(name: "CSystemShims"),
 
+        // Benchmarks/zip.sh: the zip writer against Info-ZIP zip.
+        .executableTarget(
+            name: "zip-benchmark",
+            dependencies: ["Archiver"],
+            path: "Benchmarks/ZipBenchmark"
+        ),
+
         // Test-only helpers: fixture packages, a small Runtime API emulator.
         .target(
             name: "LambdaTestSupport",
@@ -84,7 +91,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ArchiverTests",
-            dependencies: ["Archiver", "BuildPlanner", "LambdaTestSupport"],
+            dependencies: [
+                "Archiver", "BuildPlanner", "LambdaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit"], swiftSettings: strictSettings),
