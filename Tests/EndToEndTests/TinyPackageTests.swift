@@ -15,6 +15,27 @@ import Testing
         #expect(try Harness.mode(of: "\(lambda)/bootstrap") == 0o755)
     }
 
+    @Test func includesAreCopiedBesideBootstrapInBinaryMode() throws {
+        let root = try Harness.fixture("tiny")
+        try FileManager.default.createDirectory(atPath: "\(root)/assets/img", withIntermediateDirectories: true)
+        try Data("png".utf8).write(to: URL(fileURLWithPath: "\(root)/assets/img/logo.png"))
+        try Data("k=v".utf8).write(to: URL(fileURLWithPath: "\(root)/app.conf"))
+        let result = try Harness.run(
+            ["build", "--product", "Hello", "--include", "assets", "--include", "etc/app.conf:app.conf"], in: root)
+        #expect(result.status == 0, "\(result.standardError)")
+        let artifact = "\(root)/target/lambda/Hello"
+        #expect(Harness.contents(of: artifact) == ["assets", "bootstrap", "etc"])
+        #expect(try String(contentsOfFile: "\(artifact)/assets/img/logo.png", encoding: .utf8) == "png")
+        #expect(try String(contentsOfFile: "\(artifact)/etc/app.conf", encoding: .utf8) == "k=v")
+        #expect(try Harness.mode(of: "\(artifact)/etc/app.conf") == 0o644)
+        #expect(try Harness.mode(of: "\(artifact)/assets/img") == 0o755)
+        // A second build without the include replaces the directory whole: nothing stale stays.
+        let again = try Harness.run(["build", "--product", "Hello"], in: root)
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(Harness.contents(of: artifact) == ["bootstrap"])
+        #expect(Harness.contents(of: "\(root)/target/lambda").allSatisfy { !$0.hasPrefix(".") })
+    }
+
     @Test func dryRunPrintsThePlanAndWritesNothing() throws {
         let root = try Harness.fixture("tiny")
         let result = try Harness.run(["build", "--release", "--dry-run", "--bin", "Hello"], in: root)
