@@ -3,42 +3,68 @@ public import LambdaSupport
 
 /// One compiler run, as the build workflow asks for it.
 public struct BuildRequest: Sendable, Equatable {
-    /// Absolute path of the package root.
+    /// Absolute path of the package root on the host.
     public var packagePath: String
     public var configuration: BuildConfiguration
     /// The single product to build, or nil for every product.
     public var product: String?
+    public var target: LambdaTarget
+    /// Release size optimizations (on unless `--disable-optimizations`).
+    public var optimizations: Bool
 
-    public init(packagePath: String, configuration: BuildConfiguration, product: String? = nil) {
+    public init(
+        packagePath: String, configuration: BuildConfiguration, product: String? = nil,
+        target: LambdaTarget = LambdaTarget(architecture: .x86_64, libc: .glibc), optimizations: Bool = true
+    ) {
         self.packagePath = packagePath
         self.configuration = configuration
         self.product = product
+        self.target = target
+        self.optimizations = optimizations
+    }
+
+    /// The same request for another product (or all with nil).
+    public func building(_ product: String?) -> BuildRequest {
+        var copy = self
+        copy.product = product
+        return copy
     }
 }
 
-/// A way of compiling a package. Backends only describe commands; the
-/// workflow runs them through a `ProcessRunning`, and tests assert on them.
+/// A way of compiling a package for a Lambda target. Backends describe
+/// commands as `Invocation` values; the workflow runs them, tests assert on them.
 public protocol CompilerBackend: Sendable {
     /// The name users pick it by (`--compiler NAME`).
-    var name: String { get }
+    var name: CompilerName { get }
+    /// Checks, before anything compiles, that this backend can build the
+    /// request's target here; the error says how to get there.
+    func preflight(_ request: BuildRequest, runner: any ProcessRunning) async throws
     /// The command that compiles the request.
     func buildInvocation(for request: BuildRequest) -> Invocation
     /// The command that prints the binary directory for the same arguments.
     func binPathInvocation(for request: BuildRequest) -> Invocation
     /// The host path of the binary directory, from what `binPathInvocation` printed.
-    func hostBinPath(fromOutput output: String) throws -> String
+    func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String
 }
 
-/// Why a backend could not do its part.
-public enum CompilerError: Error, Sendable, Equatable {
-    case unexpectedBinPath(output: String)
+/// The compiler backends, by the names `--compiler` and `SWIFT_LAMBDA_COMPILER` take.
+public enum CompilerName: String, Sendable, Equatable, CaseIterable {
+    case swiftpm
+    case swiftSDK = "swift-sdk"
+    case docker
 }
 
-extension CompilerError: CustomStringConvertible {
-    public var description: String {
-        switch self {
-        case .unexpectedBinPath(let output):
-            return "SwiftPM did not print a binary directory for --show-bin-path (it printed: \(output.isEmpty ? "nothing" : output)); check that 'swift build --show-bin-path' works in this package"
-        }
+extension CompilerBackend {
+    public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {
+        try lastAbsolutePath(in: output)
     }
+}
+
+/// SwiftPM may print notes before the path; the path is the last absolute line.
+func lastAbsolutePath(in output: String) throws -> String {
+    let lines = output.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace }
+    guard let path = lines.last(where: { $0.hasPrefix("/") }) else {
+        throw CompilerError.unexpectedBinPath(output: output.trimmingWhitespace)
+    }
+    return path
 }

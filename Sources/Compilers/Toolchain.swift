@@ -30,6 +30,16 @@ public struct Toolchain: Sendable, Equatable {
         return Toolchain(swift: swift, objcopy: objcopy)
     }
 
+    /// The toolchain's version, from `swift --version`.
+    public func version(runner: any ProcessRunning) async throws -> ToolchainVersion {
+        let output = try await runner.capture(Invocation(executable: swift, arguments: ["--version"]))
+        let text = output.standardOutputText + output.standardErrorText
+        guard let version = ToolchainVersion.parse(swiftVersionOutput: text) else {
+            throw ToolchainError.unknownVersion(text.trimmingWhitespace)
+        }
+        return version
+    }
+
     /// Writes a copy of `input` without symbols or debug sections to `output`.
     public func stripInvocation(input: String, output: String) throws -> Invocation {
         guard let objcopy else { throw ToolchainError.objcopyNotFound(swift: swift) }
@@ -40,6 +50,7 @@ public struct Toolchain: Sendable, Equatable {
 public enum ToolchainError: Error, Sendable, Equatable {
     case swiftNotFound(searchPath: String)
     case objcopyNotFound(swift: String)
+    case unknownVersion(String)
 }
 
 extension ToolchainError: CustomStringConvertible {
@@ -49,6 +60,8 @@ extension ToolchainError: CustomStringConvertible {
             return "'swift' was not found on PATH (\(searchPath)); install a Swift toolchain from swift.org or add its usr/bin to PATH"
         case .objcopyNotFound(let swift):
             return "llvm-objcopy, needed to strip release binaries, is neither beside \(swift) nor on PATH; use a complete Swift toolchain or build without --release"
+        case .unknownVersion(let output):
+            return "cannot tell the Swift version from 'swift --version' (it printed: \(output)); pass --image to choose the container image"
         }
     }
 }

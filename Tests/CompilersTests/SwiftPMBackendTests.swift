@@ -3,8 +3,14 @@ import Compilers
 import LambdaSupport
 import Testing
 
+let toolchain = Toolchain(swift: "/opt/swift/usr/bin/swift", objcopy: "/opt/swift/usr/bin/llvm-objcopy")
+let linuxX86 = HostPlatform(isLinux: true, architecture: .x86_64)
+let x86Glibc = LambdaTarget(architecture: .x86_64, libc: .glibc)
+let armGlibc = LambdaTarget(architecture: .aarch64, libc: .glibc)
+let armMusl = LambdaTarget(architecture: .aarch64, libc: .musl)
+
 @Suite struct SwiftPMBackendTests {
-    let backend = SwiftPMBackend(toolchain: Toolchain(swift: "/opt/swift/usr/bin/swift", objcopy: "/opt/swift/usr/bin/llvm-objcopy"))
+    let backend = SwiftPMBackend(toolchain: toolchain, host: linuxX86)
 
     @Test func debugBuildOfEverything() {
         let invocation = backend.buildInvocation(for: BuildRequest(packagePath: "/pkg", configuration: .debug))
@@ -15,19 +21,41 @@ import Testing
     @Test func releaseLinksTheSwiftRuntimeStatically() {
         let invocation = backend.buildInvocation(for: BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo"))
         #expect(invocation.arguments == [
-            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib", "--product", "echo",
+            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
+        ] + ReleaseOptimizations.flags + ["--product", "echo"])
+    }
+
+    @Test func disabledOptimizationsKeepOnlyTheStaticRuntime() {
+        let request = BuildRequest(packagePath: "/pkg", configuration: .release, optimizations: false)
+        #expect(backend.buildInvocation(for: request).arguments == [
+            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
         ])
     }
 
     @Test func binPathQueryUsesTheBuildsArgumentsWithoutTheProduct() {
-        let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo")
-        let query = backend.binPathInvocation(for: request)
-        #expect(query.arguments == ["build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib", "--show-bin-path"])
+        let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo", optimizations: false)
+        #expect(backend.binPathInvocation(for: request).arguments == [
+            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib", "--show-bin-path",
+        ])
     }
 
     @Test func binPathIsTheLastAbsoluteLine() throws {
-        #expect(try backend.hostBinPath(fromOutput: "note: x\n/pkg/.build/release\n") == "/pkg/.build/release")
-        #expect(throws: CompilerError.self) { try backend.hostBinPath(fromOutput: "nothing useful") }
+        let request = BuildRequest(packagePath: "/pkg", configuration: .debug)
+        #expect(try backend.hostBinPath(fromOutput: "note: x\n/pkg/.build/release\n", request: request) == "/pkg/.build/release")
+        #expect(throws: CompilerError.self) { try backend.hostBinPath(fromOutput: "nothing useful", request: request) }
+    }
+
+    @Test func preflightAcceptsOnlyTheHostsOwnTarget() async throws {
+        let runner = FakeRunner()
+        try await backend.preflight(BuildRequest(packagePath: "/p", configuration: .debug, target: x86Glibc), runner: runner)
+        for target in [armGlibc, armMusl, LambdaTarget(architecture: .x86_64, libc: .musl)] {
+            await #expect(throws: CompilerError.hostCannotBuild(target, host: linuxX86)) {
+                try await backend.preflight(BuildRequest(packagePath: "/p", configuration: .debug, target: target), runner: runner)
+            }
+        }
+        #expect(runner.invocations.isEmpty)
+        let message = CompilerError.hostCannotBuild(armGlibc, host: linuxX86).description
+        #expect(message.contains("--compiler swift-sdk") && message.contains("--compiler docker"))
     }
 
     @Test func stripUsesTheToolchainsObjcopy() throws {

@@ -1,0 +1,27 @@
+import BuildPlanner
+
+/// The `swift build` arguments every backend shares, so the build and the
+/// bin-path query always name the same build directory.
+enum SwiftBuildArguments {
+    /// `build --package-path P -c CONFIG`, and for release the static Swift
+    /// runtime (Lambda has none) and the measured size optimizations.
+    static func common(_ request: BuildRequest, packagePath: String) -> [String] {
+        var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue]
+        if request.configuration == .release {
+            arguments.append("--static-swift-stdlib")
+            if request.optimizations { arguments += ReleaseOptimizations.flags }
+        }
+        return arguments
+    }
+
+    static func product(_ request: BuildRequest) -> [String] {
+        request.product.map { ["--product", $0] } ?? []
+    }
+}
+
+/// Flags added to release builds unless `--disable-optimizations`: only
+/// those that measurably shrink the bootstrap without changing behaviour
+/// (the measurements are in the README).
+public enum ReleaseOptimizations {
+    public static let flags: [String] = []
+}
