@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner",
+                "LambdaBuild", "BuildPlanner", "Compilers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+public import BuildPlanner
 import Foundation
 public import LambdaSupport
 
@@ -28,15 +29,17 @@ public struct BuildContext: Sendable {
     public var currentDirectory: String
     public var runner: any ProcessRunning
     public var console: any Console
+    public var host: HostPlatform
 
     public init(
         environment: [String: String], currentDirectory: String, runner: any ProcessRunning,
-        console: any Console
+        console: any Console, host: HostPlatform = .current
     ) {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.runner = runner
         self.console = console
+        self.host = host
     }
 
     /// The real process environment, working directory, runner and terminal.

@@ -8,6 +8,8 @@ public enum BuildError: Error, Sendable, Equatable {
     /// The compiler failed; its own diagnostics were already streamed.
     case compilerFailed(ProcessError)
     case lambdaDirectoryUnusable(FileSystemError)
+    case wrongArchitecture(product: String, found: String, target: String)
+    case notALambdaBinary(product: String, path: String, reason: String)
 
     /// The status `swift-lambda` exits with: the compiler's own when it failed.
     public var exitStatus: Int32 {
@@ -35,6 +37,10 @@ extension BuildError: CustomStringConvertible {
             return "\(failure); no artifact was replaced"
         case .lambdaDirectoryUnusable(let failure):
             return "cannot write artifacts: \(failure)"
+        case .wrongArchitecture(let product, let found, let target):
+            return "'\(product)' was built for \(found), not \(target); it would fail on Lambda with 'exec format error'. Check the compiler's target (--compiler, --swift-sdk); no artifact was written"
+        case .notALambdaBinary(let product, let path, let reason):
+            return "the binary of '\(product)' at \(path) is not a Lambda executable (\(reason)); check the compiler's output; no artifact was written"
         }
     }
 }

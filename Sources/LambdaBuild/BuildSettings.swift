@@ -1,4 +1,5 @@
 public import BuildPlanner
+public import Compilers
 
 /// The build as the user asked for it, before it is checked against the
 /// package. The CLI fills it from flags; later, configuration files too.
@@ -18,13 +19,26 @@ public struct BuildSettings: Sendable, Equatable {
     public var isInternal: Bool
     /// `[DEST:]PATH` as given.
     public var includes: [String]
+    /// `--arm64`, `--x86-64`, `--target TRIPLE`: at most one.
+    public var arm64: Bool
+    public var x86_64: Bool
+    public var targetTriple: String?
+    public var compiler: CompilerSettings
+    /// `--disable-optimizations`: release builds without the size flags.
+    public var disableOptimizations: Bool
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
         flatten: String? = nil, release: Bool = false, dryRun: Bool = false, verbose: Bool = false,
         outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
-        includes: [String] = []
+        includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
+        compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false
     ) {
+        self.arm64 = arm64
+        self.x86_64 = x86_64
+        self.targetTriple = targetTriple
+        self.compiler = compiler
+        self.disableOptimizations = disableOptimizations
         self.outputFormat = outputFormat
         self.isExtension = isExtension
         self.isInternal = isInternal

@@ -38,7 +38,8 @@ public struct BuildWorkflow: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let toolchain = try Toolchain.locate(environment: context.environment)
-        let backend = SwiftPMBackend(toolchain: toolchain)
+        let target = try LambdaTarget.resolve(
+            arm64: settings.arm64, x86_64: settings.x86_64, triple: settings.targetTriple, host: context.host)
         let packageRoot = try locatePackage()
         let package = try await describe(packageRoot, toolchain: toolchain)
 
@@ -60,14 +61,21 @@ public struct BuildWorkflow: Sendable {
         // Checked against the package before anything is compiled.
         _ = try Planner.plan(package: package, options: options, binPath: "")
 
-        let request = BuildRequest(packagePath: packageRoot, configuration: configuration)
-        let binPathOutput = try await run(capturing: backend.binPathInvocation(for: request))
-        let binPath = try backend.hostBinPath(fromOutput: binPathOutput.standardOutputText)
-        let plan = try Planner.plan(package: package, options: options, binPath: binPath)
-        let builds = plan.builds.map { backend.buildInvocation(for: BuildRequest(packagePath: packageRoot, configuration: configuration, product: $0.product)) }
+        let request = BuildRequest(
+            packagePath: packageRoot, configuration: configuration, target: target,
+            optimizations: !settings.disableOptimizations)
+        let selector = BackendSelector(
+            toolchain: toolchain, host: context.host, environment: context.environment, runner: context.runner)
+        // A dry run shows what would run even where the backend could not run now.
+        let backend = try await selector.select(settings.compiler, for: request, preflight: !settings.dryRun)
+        if settings.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
 
         if settings.dryRun {
-            PlanRenderer(context: context).render(plan, builds: builds, toolchain: toolchain).forEach(context.console.result)
+            let binPath = (try? await queryBinPath(backend, request)) ?? "<bin path: swift build --show-bin-path>"
+            let plan = try Planner.plan(package: package, options: options, binPath: binPath)
+            let builds = plan.builds.map { backend.buildInvocation(for: request.building($0.product)) }
+            PlanRenderer(context: context).render(plan, builds: builds, backend: backend.name, target: target)
+                .forEach(context.console.result)
             return BuildReport(plan: plan, artifacts: [])
         }
 
@@ -76,14 +84,19 @@ public struct BuildWorkflow: Sendable {
         } catch let failure as FileSystemError {
             throw BuildError.lambdaDirectoryUnusable(failure)
         }
+        let plan = try Planner.plan(package: package, options: options, binPath: try await queryBinPath(backend, request))
 
-        for build in builds {
-            context.console.progress("Building \(plan.packageName) (\(configuration.rawValue)): \(build.commandLine)")
+        for build in plan.builds.map({ backend.buildInvocation(for: request.building($0.product)) }) {
+            context.console.progress("Building \(plan.packageName) (\(configuration.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)")
             do {
                 try await context.runner.stream(build, to: .standardError)
             } catch let failure as ProcessError {
                 throw BuildError.compilerFailed(failure)
             }
+        }
+        // Wrong-architecture zips fail silently on Lambda ("exec format error"): stop here instead.
+        for artifact in plan.artifacts {
+            try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
         }
 
         let written = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions)
@@ -91,6 +104,11 @@ public struct BuildWorkflow: Sendable {
         SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
             .forEach(context.console.result)
         return BuildReport(plan: plan, artifacts: written)
+    }
+
+    func queryBinPath(_ backend: any CompilerBackend, _ request: BuildRequest) async throws -> String {
+        let output = try await run(capturing: backend.binPathInvocation(for: request))
+        return try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
     }
 
     /// The absolute package root, which must hold a Package.swift.

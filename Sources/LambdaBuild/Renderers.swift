@@ -6,8 +6,11 @@ import LambdaSupport
 struct PlanRenderer {
     var context: BuildContext
 
-    func render(_ plan: BuildPlan, builds: [Invocation], toolchain: Toolchain) -> [String] {
-        var lines = ["Plan for package \(plan.packageName) (\(plan.configuration.rawValue)) at \(plan.packagePath)"]
+    func render(_ plan: BuildPlan, builds: [Invocation], backend: CompilerName, target: LambdaTarget) -> [String] {
+        var lines = [
+            "Plan for package \(plan.packageName) (\(plan.configuration.rawValue)) at \(plan.packagePath)",
+            "Target \(target) (\(target.architecture.lambdaName)), compiler \(backend.rawValue)",
+        ]
         lines.append("Compile (\(builds.count) \(builds.count == 1 ? "run" : "runs")):")
         lines += builds.map { "  \($0.commandLine)" }
         lines.append("Artifacts:")

@@ -1,8 +1,10 @@
 public import ArgumentParser
 import BuildPlanner
+import Compilers
 import LambdaBuild
 
 extension OutputFormat: ExpressibleByArgument {}
+extension ContainerCLI: ExpressibleByArgument {}
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +51,37 @@ struct Build: AsyncParsableCommand {
             valueName: "[dest:]path"))
     var includes: [String] = []
 
+    @Flag(name: .customLong("arm64"), help: "Build for Graviton (aarch64-unknown-linux-gnu).")
+    var arm64 = false
+
+    @Flag(name: .customLong("x86-64"), help: "Build for x86_64 (x86_64-unknown-linux-gnu).")
+    var x86_64 = false
+
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, x86_64-swift-linux-musl or aarch64-swift-linux-musl (default: the host's architecture).",
+            valueName: "triple"))
+    var targetTriple: String?
+
+    @Option(help: ArgumentHelp("swiftpm, swift-sdk or docker (default: SWIFT_LAMBDA_COMPILER, else chosen for the target).", valueName: "name"))
+    var compiler: String?
+
+    @Option(help: ArgumentHelp("The Swift SDK to build with (default: the one for the target's triple).", valueName: "id"))
+    var swiftSDK: String?
+
+    @Option(help: ArgumentHelp("Where Swift SDKs are installed, when not SwiftPM's default.", valueName: "dir"))
+    var swiftSDKsPath: String?
+
+    @Option(help: ArgumentHelp("The container program for --compiler docker: docker, podman or container.", valueName: "cli"))
+    var containerCLI: ContainerCLI = .docker
+
+    @Option(help: ArgumentHelp("The image for --compiler docker (default: swift:<toolchain version>-amazonlinux2023).", valueName: "image"))
+    var image: String?
+
+    @Flag(help: "Release builds without the size optimizations (the Swift runtime is still static and the bootstrap stripped).")
+    var disableOptimizations = false
+
     @Flag(help: "Print the plan (commands and destinations) without building.")
     var dryRun = false
 
@@ -56,6 +89,17 @@ struct Build: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
+        let targetFlags = [arm64 ? "--arm64" : nil, x86_64 ? "--x86-64" : nil, targetTriple.map { _ in "--target" }]
+        if targetFlags.compactMap({ $0 }).count > 1 {
+            throw ValidationError(TargetError.conflicting(targetFlags.compactMap { $0 }).description)
+        }
+        if let targetTriple {
+            do {
+                _ = try LambdaTarget.parse(targetTriple)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         if isInternal && !isExtension {
             throw ValidationError("--internal describes an extension; add --extension or drop --internal")
         }
@@ -68,7 +112,12 @@ struct Build: AsyncParsableCommand {
         let settings = BuildSettings(
             packagePath: packagePath, products: products, lambdaDirectory: lambdaDir,
             flatten: flatten, release: release, dryRun: dryRun, verbose: verbose,
-            outputFormat: outputFormat, isExtension: isExtension, isInternal: isInternal, includes: includes)
+            outputFormat: outputFormat, isExtension: isExtension, isInternal: isInternal, includes: includes,
+            arm64: arm64, x86_64: x86_64, targetTriple: targetTriple,
+            compiler: CompilerSettings(
+                compiler: compiler, swiftSDK: swiftSDK, swiftSDKsPath: swiftSDKsPath, containerCLI: containerCLI,
+                image: image),
+            disableOptimizations: disableOptimizations)
         try await Failure.report {
             try await BuildWorkflow(settings: settings, context: .live()).run()
         }
