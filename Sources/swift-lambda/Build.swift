@@ -67,10 +67,14 @@ struct Build: AsyncParsableCommand {
     @Option(help: ArgumentHelp("swiftpm, swift-sdk or docker (default: SWIFT_LAMBDA_COMPILER, else chosen for the target).", valueName: "name"))
     var compiler: String?
 
-    @Option(help: ArgumentHelp("The Swift SDK to build with (default: the one for the target's triple).", valueName: "id"))
+    @Option(
+        name: .customLong("swift-sdk"),
+        help: ArgumentHelp("The Swift SDK to build with (default: the one for the target's triple).", valueName: "id"))
     var swiftSDK: String?
 
-    @Option(help: ArgumentHelp("Where Swift SDKs are installed, when not SwiftPM's default.", valueName: "dir"))
+    @Option(
+        name: .customLong("swift-sdks-path"),
+        help: ArgumentHelp("Where Swift SDKs are installed, when not SwiftPM's default.", valueName: "dir"))
     var swiftSDKsPath: String?
 
     @Option(help: ArgumentHelp("The container program for --compiler docker: docker, podman or container.", valueName: "cli"))
