@@ -35,6 +35,8 @@ public struct PlanOptions: Sendable, Equatable {
     public var outputFormat: OutputFormat
     /// Shipped with every artifact of the run.
     public var includes: [IncludeSpec]
+    /// Release optimizations (stripping); off with `--disable-optimizations`.
+    public var optimizations: Bool
 
     public init(
         products: [String] = [],
@@ -43,8 +45,10 @@ public struct PlanOptions: Sendable, Equatable {
         lambdaDirectory: String,
         kind: ArtifactKind = .function,
         outputFormat: OutputFormat = .binary,
-        includes: [IncludeSpec] = []
+        includes: [IncludeSpec] = [],
+        optimizations: Bool = true
     ) {
+        self.optimizations = optimizations
         self.products = products
         self.flatten = flatten
         self.configuration = configuration
@@ -54,6 +58,7 @@ public struct PlanOptions: Sendable, Equatable {
         self.includes = includes
     }
 
-    /// Release builds strip the bootstrap (the binary in `.build` is kept whole).
-    public var stripsSymbols: Bool { configuration == .release }
+    /// Optimized release builds strip the bootstrap (the binary in `.build`
+    /// is kept whole either way).
+    public var stripsSymbols: Bool { configuration == .release && optimizations }
 }

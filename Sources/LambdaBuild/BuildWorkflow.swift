@@ -55,7 +55,8 @@ public struct BuildWorkflow: Sendable {
             outputFormat: settings.outputFormat,
             includes: try settings.includes.map { argument in
                 try IncludeSpec.parse(argument) { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
-            }
+            },
+            optimizations: !settings.disableOptimizations
         )
         let zipOptions = try ZipOptions.deterministic(environment: context.environment)
         // Checked against the package before anything is compiled.

@@ -83,7 +83,7 @@ struct Build: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The image for --compiler docker (default: swift:<toolchain version>-amazonlinux2023).", valueName: "image"))
     var image: String?
 
-    @Flag(help: "Release builds without the size optimizations (the Swift runtime is still static and the bootstrap stripped).")
+    @Flag(help: "Keep the release bootstrap's symbols (for debugging); the Swift runtime stays static, as Lambda needs.")
     var disableOptimizations = false
 
     @Flag(help: "Print the plan (commands and destinations) without building.")

@@ -91,6 +91,11 @@ func plan(_ options: PlanOptions, package: PackageDescription = examplePackage) 
         #expect(echo.targets == ["Echo", "Runtime"])
     }
 
+    @Test func disabledOptimizationsKeepSymbols() throws {
+        let result = try plan(PlanOptions(configuration: .release, lambdaDirectory: "/l", optimizations: false))
+        #expect(result.artifacts.map(\.stripsSymbols) == [false, false, false])
+    }
+
     @Test func releaseStripsTheBootstrap() throws {
         let result = try plan(PlanOptions(configuration: .release, lambdaDirectory: "/l"))
         #expect(result.artifacts.map(\.stripsSymbols) == [true, true, true])

@@ -46,6 +46,12 @@ import Testing
         try #require(FileManager.default.fileExists(atPath: "/usr/bin/readelf"))
         #expect(try sections(source).contains(".symtab"))
         #expect(try !sections("\(built.lambdaDirectory)/echo/bootstrap").contains(".symtab"))
+        // --disable-optimizations keeps the symbols for debugging.
+        let unstripped = try Harness.temporaryDirectory(prefix: "symbols")
+        let result = try Harness.run(
+            ["build", "--release", "--disable-optimizations", "--product", "echo", "--lambda-dir", unstripped], in: built.packageRoot)
+        try #require(result.status == 0, "\(result.standardError)")
+        #expect(try sections("\(unstripped)/echo/bootstrap").contains(".symtab"))
     }
 
     @Test func producedBootstrapsAnswerInvocations() async throws {
