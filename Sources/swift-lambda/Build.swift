@@ -93,16 +93,11 @@ struct Build: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        let targetFlags = [arm64 ? "--arm64" : nil, x86_64 ? "--x86-64" : nil, targetTriple.map { _ in "--target" }]
-        if targetFlags.compactMap({ $0 }).count > 1 {
-            throw ValidationError(TargetError.conflicting(targetFlags.compactMap { $0 }).description)
-        }
-        if let targetTriple {
-            do {
-                _ = try LambdaTarget.parse(targetTriple)
-            } catch {
-                throw ValidationError("\(error)")
-            }
+        // Target flags are usage errors (exit 64): resolved once here, again by the workflow.
+        do {
+            _ = try LambdaTarget.resolve(arm64: arm64, x86_64: x86_64, triple: targetTriple, host: .current)
+        } catch {
+            throw ValidationError("\(error)")
         }
         if isInternal && !isExtension {
             throw ValidationError("--internal describes an extension; add --extension or drop --internal")

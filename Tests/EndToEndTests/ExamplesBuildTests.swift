@@ -2,9 +2,13 @@ import Foundation
 import LambdaTestSupport
 import Testing
 
+/// The suites that share one release build of the Examples, run one after
+/// another so no run packages while another reads the same build.
+@Suite(.serialized) struct SharedExamplesSuites {}
+
+extension SharedExamplesSuites {
 /// `swift-lambda build --release` on a copy of the Examples, built once.
-/// Serialized: one test briefly moves a bundle out of the build directory.
-@Suite(.serialized) struct ExamplesBuildTests {
+@Suite struct ExamplesBuildTests {
     func built() async throws -> SharedExamplesBuild.Built {
         let built = try await SharedExamplesBuild.shared.built()
         try #require(built.result.status == 0, "build failed:\n\(built.result.standardError)")
@@ -57,10 +61,6 @@ import Testing
     @Test func producedBootstrapsAnswerInvocations() async throws {
         let built = try await built()
         let lambda = built.lambdaDirectory
-        // Prove the bundle beside bootstrap is the one used: hide the build's copy.
-        let buildBundle = "\(built.packageRoot)/.build/release/Examples_QuoteBook.resources"
-        try FileManager.default.moveItem(atPath: buildBundle, toPath: buildBundle + ".hidden")
-        defer { try? FileManager.default.moveItem(atPath: buildBundle + ".hidden", toPath: buildBundle) }
 
         let cases: [(String, String, String)] = [
             ("echo", #"{"hello":"world"}"#, #"{"hello":"world"}"#),
@@ -72,17 +72,9 @@ import Testing
                 workingDirectory: "\(lambda)/\(name)")
             #expect(outcome == .response(Array(expected.utf8)), "\(name): \(stderr)")
         }
-        let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-            executable: "\(lambda)/quotes/bootstrap", event: Array(#"{"index":0}"#.utf8),
-            workingDirectory: "\(lambda)/quotes")
-        guard case .response(let body) = outcome else {
-            Issue.record("quotes answered \(outcome): \(stderr)")
-            return
-        }
-        let firstQuote = try String(contentsOfFile: "\(lambda)/quotes/Examples_QuoteBook.resources/quotes.txt", encoding: .utf8)
-            .split(separator: "\n").first.map(String.init) ?? ""
+        let body = try await invokeQuotesWithMarkedBundle(in: "\(lambda)/quotes")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        #expect(json["quote"] as? String == firstQuote)
+        #expect(json["quote"] as? String == quotesMarker)
     }
 
     @Test func onlyTheProductsBuiltInThisRunAreWritten() async throws {
@@ -99,4 +91,26 @@ import Testing
         #expect(Harness.contents(of: "\(elsewhere)/echo") == ["bootstrap"])
         #expect(result.standardOutput.contains("Built 1 Lambda artifact (release)"))
     }
+}
+}
+
+let quotesMarker = "Marked copy beside bootstrap."
+
+/// Copies a quotes artifact, puts a line found nowhere else first in the
+/// copy's bundle, and invokes it: a response quoting that line proves the
+/// bundle beside bootstrap is the one used (SwiftPM's accessor would fall
+/// back to the build directory's bundle). The shared build is not touched.
+func invokeQuotesWithMarkedBundle(in artifact: String) async throws -> [UInt8] {
+    let copy = "\(try Harness.temporaryDirectory(prefix: "quotes"))/task"
+    try FileManager.default.copyItem(atPath: artifact, toPath: copy)
+    let quotes = "\(copy)/Examples_QuoteBook.resources/quotes.txt"
+    let original = try String(contentsOfFile: quotes, encoding: .utf8)
+    try (quotesMarker + "\n" + original).write(toFile: quotes, atomically: true, encoding: .utf8)
+    let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
+        executable: "\(copy)/bootstrap", event: Array(#"{"index":0}"#.utf8), workingDirectory: copy)
+    guard case .response(let body) = outcome else {
+        Issue.record("quotes answered \(outcome): \(stderr)")
+        return []
+    }
+    return body
 }

@@ -2,9 +2,10 @@ import Foundation
 import LambdaTestSupport
 import Testing
 
+extension SharedExamplesSuites {
 /// `--output-format zip`, `--extension`, `--include` on the shared Examples
 /// build (already compiled, so these runs only package).
-@Suite(.serialized) struct ZipOutputTests {
+@Suite struct ZipOutputTests {
     /// Lists a zip with Python's zipfile: name, Unix mode, size, and whether every CRC checks.
     static let listing = """
         import sys, zipfile, json
@@ -115,16 +116,8 @@ import Testing
         let unzip = try Harness.runProcess("/usr/bin/unzip", ["-q", "\(directory)/quotes/bootstrap.zip", "-d", task], in: "/")
         try #require(unzip.status == 0, "\(unzip.standardError)")
         #expect(try Harness.mode(of: "\(task)/bootstrap") == 0o755)
-        let buildBundle = "\(built.packageRoot)/.build/release/Examples_QuoteBook.resources"
-        try FileManager.default.moveItem(atPath: buildBundle, toPath: buildBundle + ".hidden")
-        defer { try? FileManager.default.moveItem(atPath: buildBundle + ".hidden", toPath: buildBundle) }
-        let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-            executable: "\(task)/bootstrap", event: Array(#"{"index":1}"#.utf8), workingDirectory: task)
-        guard case .response(let body) = outcome else {
-            Issue.record("quotes from its zip answered \(outcome): \(stderr)")
-            return
-        }
-        #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"index":1,"quote":"#))
+        let body = try await invokeQuotesWithMarkedBundle(in: task)
+        #expect(String(decoding: body, as: UTF8.self) == #"{"index":0,"quote":"\#(quotesMarker)"}"#)
     }
 
     @Test func extensionLayouts() async throws {
@@ -183,4 +176,5 @@ import Testing
         #expect(internalOnly.status == 64)
         #expect(internalOnly.standardError.contains("--internal describes an extension; add --extension"))
     }
+}
 }
