@@ -25,7 +25,8 @@ struct PlanRenderer {
                 lines.append("    \(context.displayPath("\(artifact.root)/\(include.destination)"))  <- \(include.source)")
             }
             if let zip = artifact.zip {
-                lines.append("    \(context.displayPath(zip.path))  <- zip with \(zip.layout.executable) at its root\(zip.layout.executable.contains("/") ? "'s \(zip.layout.executableDirectory)/" : "")")
+                let parts = [zip.layout.executable] + artifact.bundles.map(zip.layout.bundlePath) + artifact.includes.map(\.destination)
+                lines.append("    \(context.displayPath(zip.path))  <- zip of \(parts.joined(separator: ", "))")
             }
         }
         return lines
