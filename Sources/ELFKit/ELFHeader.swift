@@ -42,20 +42,28 @@ public struct ELFHeader: Sendable, Equatable {
 
     /// Parses the header at the start of `bytes`.
     public init(bytes: some RandomAccessCollection<UInt8>) throws {
-        let reader = ByteReader(Array(bytes.prefix(Self.size)))
-        guard reader.count >= 4, Array(reader.bytes[0..<4]) == [0x7F, 0x45, 0x4C, 0x46] else {
+        let prefix = Array(bytes.prefix(Self.size))
+        self = try prefix.withUnsafeBytes { try ELFHeader(reader: ByteReader($0)) }
+    }
+
+    /// Parses the header at the start of a file already in memory; `ELFFile`
+    /// shares this so both readers reject the same files the same way.
+    init(reader: ByteReader) throws {
+        guard reader.count >= 4, try reader.u32(at: 0) == 0x464C_457F else {  // "\x7FELF"
             throw ELFError.notELF
         }
         guard reader.count >= 6 else { throw ELFError.truncated(needed: Self.size, available: reader.count) }
-        switch reader.bytes[4] {  // EI_CLASS
+        let elfClass = try reader.u8(at: 4)  // EI_CLASS
+        switch elfClass {
         case 2: break
         case 1: throw ELFError.unsupportedClass(bits: 32)
-        default: throw ELFError.malformed("unknown ELF class \(reader.bytes[4])")
+        default: throw ELFError.malformed("unknown ELF class \(elfClass)")
         }
-        switch reader.bytes[5] {  // EI_DATA
+        let encoding = try reader.u8(at: 5)  // EI_DATA
+        switch encoding {
         case 1: break
         case 2: throw ELFError.bigEndian
-        default: throw ELFError.malformed("unknown ELF data encoding \(reader.bytes[5])")
+        default: throw ELFError.malformed("unknown ELF data encoding \(encoding)")
         }
         guard reader.count >= Self.size else { throw ELFError.truncated(needed: Self.size, available: reader.count) }
         type = try reader.u16(at: 16)
