@@ -3,14 +3,13 @@ import BuildPlanner
 /// The `swift build` arguments every backend shares, so the build and the
 /// bin-path query always name the same build directory.
 enum SwiftBuildArguments {
-    /// `build --package-path P -c CONFIG`, and for release the static Swift
-    /// runtime (Lambda has none) and the measured size optimizations.
+    /// `build --package-path P -c CONFIG --static-swift-stdlib`: the Swift
+    /// runtime is linked in for debug builds too, because Lambda has none and
+    /// a bootstrap needing libswiftCore.so cannot start there; release
+    /// builds add the measured size optimizations.
     static func common(_ request: BuildRequest, packagePath: String) -> [String] {
-        var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue]
-        if request.configuration == .release {
-            arguments.append("--static-swift-stdlib")
-            if request.optimizations { arguments += ReleaseOptimizations.flags }
-        }
+        var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue, "--static-swift-stdlib"]
+        if request.configuration == .release && request.optimizations { arguments += ReleaseOptimizations.flags }
         return arguments
     }
 

@@ -18,7 +18,8 @@ import Testing
         let backend = SwiftSDKBackend(toolchain: toolchain, sdk: "al2023-arm64", sdksPath: "/sdks")
         let request = BuildRequest(packagePath: "/pkg", configuration: .debug, target: armGlibc)
         #expect(backend.buildInvocation(for: request).arguments == [
-            "build", "--package-path", "/pkg", "-c", "debug", "--swift-sdk", "al2023-arm64", "--swift-sdks-path", "/sdks",
+            "build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib", "--swift-sdk", "al2023-arm64",
+            "--swift-sdks-path", "/sdks",
         ])
     }
 
@@ -124,7 +125,7 @@ import Testing
                     let swiftPart = Array(build.drop { $0 != "build" })
                     #expect(swiftPart.starts(with: ["build", "--package-path"]))
                     #expect(build.contains("-c") && build.contains(configuration.rawValue))
-                    #expect(build.contains("--static-swift-stdlib") == (configuration == .release))
+                    #expect(build.contains("--static-swift-stdlib"))
                     #expect(build.contains("--product") == (product != nil))
                     #expect(!query.contains("--product") && query.last == "--show-bin-path")
                     // The query names the same build directory as the build.

@@ -12,10 +12,11 @@ let armMusl = LambdaTarget(architecture: .aarch64, libc: .musl)
 @Suite struct SwiftPMBackendTests {
     let backend = SwiftPMBackend(toolchain: toolchain, host: linuxX86)
 
-    @Test func debugBuildOfEverything() {
+    @Test func debugBuildOfEverythingAlsoLinksTheRuntimeStatically() {
         let invocation = backend.buildInvocation(for: BuildRequest(packagePath: "/pkg", configuration: .debug))
         #expect(invocation == Invocation(
-            executable: "/opt/swift/usr/bin/swift", arguments: ["build", "--package-path", "/pkg", "-c", "debug"]))
+            executable: "/opt/swift/usr/bin/swift",
+            arguments: ["build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib"]))
     }
 
     @Test func releaseLinksTheSwiftRuntimeStatically() {
