@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -31,7 +31,7 @@ let package = Package(
         // The build workflow: describe, plan, compile, package, summarise.
         .target(
             name: "LambdaBuild",
-            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaSupport"],
+            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
         // Pure decisions: what to build and where every artifact goes.
@@ -52,8 +52,10 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
         ),
-        // ELF inspection: architecture today, dynamic needs and symbol versions next.
+        // ELF inspection without external tools: machine, dynamic needs, symbol versions.
         .target(name: "ELFKit", swiftSettings: strictSettings),
+        // Lambda-readiness: runtime profiles and the checks every artifact passes before it is written.
+        .target(name: "LambdaChecks", dependencies: ["BuildPlanner", "ELFKit"], swiftSettings: strictSettings),
         // Process running and file-system primitives shared by every library.
         .target(
             name: "LambdaSupport",
@@ -97,7 +99,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ELFKitTests", dependencies: ["ELFKit"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ELFKitTests", dependencies: ["ELFKit"],
+            // Small real ELF files shared with the fuzzer (scripts/fuzz-elf), read by path.
+            exclude: ["Corpus"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],

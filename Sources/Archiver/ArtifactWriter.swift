@@ -25,6 +25,10 @@ public struct StagedArtifact: Sendable {
     public var artifact: PlannedArtifact
     /// The zip as it will be once committed (its path is the final one).
     public var zip: ZipSummary?
+    /// The staged executable, for checks before the commit.
+    public var stagedExecutable: String = ""
+    /// What the artifact unpacks to: every file of its parts.
+    public var unzippedBytes: Int64 = 0
     /// Staged items and where they go, committed in order.
     var moves: [(staged: String, destination: String)]
 
@@ -90,9 +94,14 @@ public enum ArtifactWriter {
             let executable = try stagingLocation(for: artifact.layout.executable)
             try await placeExecutable(executable)
             try FileSystem.setPermissions(0o755, of: executable)
+            staged.stagedExecutable = executable
             contents.executable.entries = [.file(artifact.layout.executable, source: executable, executable: true)]
             for part in contents.bundles + contents.includes {
                 try materialize(part, at: try stagingLocation(for: part.path))
+            }
+            staged.unzippedBytes = try contents.parts.flatMap(\.entries).reduce(0) { total, entry in
+                if case .file(let source, _) = entry.kind { return total + (try FileSystem.size(of: source)) }
+                return total
             }
             if let zip = artifact.zip {
                 let relative = relativePath(of: zip.path, under: artifact.root)

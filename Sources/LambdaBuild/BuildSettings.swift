@@ -26,14 +26,21 @@ public struct BuildSettings: Sendable, Equatable {
     public var compiler: CompilerSettings
     /// `--disable-optimizations`: release builds without the size flags.
     public var disableOptimizations: Bool
+    /// The Lambda runtime the artifacts are checked against.
+    public var runtime: String
+    /// Report failed readiness checks as warnings and write the artifacts anyway.
+    public var skipChecks: Bool
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
         flatten: String? = nil, release: Bool = false, dryRun: Bool = false, verbose: Bool = false,
         outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
         includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
-        compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false
+        compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false,
+        runtime: String = "provided.al2023", skipChecks: Bool = false
     ) {
+        self.runtime = runtime
+        self.skipChecks = skipChecks
         self.arm64 = arm64
         self.x86_64 = x86_64
         self.targetTriple = targetTriple

@@ -3,6 +3,7 @@ public import BuildPlanner
 import Compilers
 import ELFKit
 import Foundation
+public import LambdaChecks
 import LambdaSupport
 
 /// One artifact as written, for the summary.
@@ -13,6 +14,7 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var size: Int64
     public var path: String
     public var zip: ZipSummary?
+    public var readiness: ReadinessReport?
 }
 
 /// What a run did.
@@ -59,6 +61,7 @@ public struct BuildWorkflow: Sendable {
             optimizations: !settings.disableOptimizations
         )
         let zipOptions = try ZipOptions.deterministic(environment: context.environment)
+        let profile = try RuntimeProfile.named(settings.runtime)
         // Checked against the package before anything is compiled.
         _ = try Planner.plan(package: package, options: options, binPath: "")
 
@@ -100,10 +103,13 @@ public struct BuildWorkflow: Sendable {
             try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
         }
 
-        let written = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions)
+        let readiness = Readiness(
+            context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain)
+        let (written, failed) = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
         let elapsed = clock.now - started
         SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
             .forEach(context.console.result)
+        if !failed.isEmpty { throw BuildError.checksFailed(products: failed, runtime: profile.name) }
         return BuildReport(plan: plan, artifacts: written)
     }
 
@@ -139,7 +145,9 @@ public struct BuildWorkflow: Sendable {
 
     /// Stages every artifact (in parallel: stripping and compressing are the
     /// slow parts), then commits them all; a failure commits nothing.
-    func write(_ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions) async throws -> [WrittenArtifact] {
+    func write(
+        _ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions, readiness: Readiness
+    ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
         var staged: [StagedArtifact] = []
         do {
             try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
@@ -153,6 +161,19 @@ public struct BuildWorkflow: Sendable {
             throw error
         }
         staged.sort { $0.artifact.product < $1.artifact.product }
+        // Every artifact is checked before it is written; a failing one is not written.
+        let reports: [String: ReadinessReport]
+        do {
+            reports = try readiness.evaluate(staged)
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        let failed = await readiness.report(reports)
+        if !failed.isEmpty && !readiness.skipChecks {
+            staged.filter { failed.contains($0.artifact.product) }.forEach { $0.discard() }
+            staged.removeAll { failed.contains($0.artifact.product) }
+        }
         for (index, artifact) in staged.enumerated() {
             do {
                 try artifact.commit()
@@ -161,13 +182,15 @@ public struct BuildWorkflow: Sendable {
                 throw error
             }
         }
-        return try staged.map { item in
+        let committed = try staged.map { item in
             let executable = item.artifact.executable
             return WrittenArtifact(
                 product: item.artifact.product, kind: item.artifact.kind,
                 architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
-                size: try FileSystem.size(of: executable), path: executable, zip: item.zip)
+                size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
+                readiness: reports[item.artifact.product])
         }
+        return (committed, readiness.skipChecks ? [] : failed)
     }
 
     func stage(_ artifact: PlannedArtifact, toolchain: Toolchain, zipOptions: ZipOptions) async throws -> StagedArtifact {

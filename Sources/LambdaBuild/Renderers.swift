@@ -47,9 +47,14 @@ struct SummaryRenderer {
             let name = artifact.product.padding(to: nameWidth)
             let size = Self.formatSize(artifact.size).padding(to: 9, left: true)
             lines.append("  \(name)  \(artifact.architecture.padding(to: 6))  \(size)  \(context.displayPath(artifact.path))")
+            let indent = String(repeating: " ", count: nameWidth)
+            if let report = artifact.readiness {
+                let libraries = report.libraries.map { $0.bundled ? "\($0.soname) (bundled)" : $0.soname }
+                let verdict = report.passed ? "checks passed" : "checks FAILED (written with --skip-checks)"
+                lines.append("  \(indent)  \(verdict); needs \(report.highestGLIBC ?? "no glibc"), \(report.highestGLIBCXX ?? "no libstdc++"); libraries: \(libraries.isEmpty ? "none (static)" : libraries.joined(separator: ", "))")
+            }
             if let zip = artifact.zip {
                 let zipSize = Self.formatSize(zip.size).padding(to: 9, left: true)
-                let indent = String(repeating: " ", count: nameWidth)
                 lines.append("  \(indent)  \("zip".padding(to: 6))  \(zipSize)  \(context.displayPath(zip.path))")
                 lines.append("  \(indent)  sha256 \(zip.sha256Hex)  base64 \(zip.sha256Base64)")
             }

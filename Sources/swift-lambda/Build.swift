@@ -2,6 +2,7 @@ public import ArgumentParser
 import BuildPlanner
 import Compilers
 import LambdaBuild
+import LambdaChecks
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ContainerCLI: ExpressibleByArgument {}
@@ -86,6 +87,12 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Keep the release bootstrap's symbols (for debugging); the Swift runtime stays static, as Lambda needs.")
     var disableOptimizations = false
 
+    @Option(help: ArgumentHelp("The runtime artifacts are checked against: provided.al2023 or provided.al2.", valueName: "runtime"))
+    var runtime = "provided.al2023"
+
+    @Flag(help: "Write artifacts that fail the Lambda-readiness checks, reporting the failures as warnings.")
+    var skipChecks = false
+
     @Flag(help: "Print the plan (commands and destinations) without building.")
     var dryRun = false
 
@@ -96,6 +103,11 @@ struct Build: AsyncParsableCommand {
         // Target flags are usage errors (exit 64): resolved once here, again by the workflow.
         do {
             _ = try LambdaTarget.resolve(arm64: arm64, x86_64: x86_64, triple: targetTriple, host: .current)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        do {
+            _ = try RuntimeProfile.named(runtime)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -116,7 +128,7 @@ struct Build: AsyncParsableCommand {
             compiler: CompilerSettings(
                 compiler: compiler, swiftSDK: swiftSDK, swiftSDKsPath: swiftSDKsPath, containerCLI: containerCLI,
                 image: image),
-            disableOptimizations: disableOptimizations)
+            disableOptimizations: disableOptimizations, runtime: runtime, skipChecks: skipChecks)
         try await Failure.report {
             try await BuildWorkflow(settings: settings, context: .live()).run()
         }

@@ -42,6 +42,7 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Plan for package Tiny (release)"))
         #expect(result.standardOutput.contains("build --package-path \(root) -c release --static-swift-stdlib --product Hello"))
+        #expect(result.standardOutput.contains("Target x86_64-unknown-linux-gnu (x86_64), compiler swiftpm"))
         #expect(result.standardOutput.contains("target/lambda/Hello/bootstrap  <- stripped copy of \(root)/.build/"))
         #expect(!result.standardOutput.contains("Bye"))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/target"))
@@ -57,7 +58,7 @@ import Testing
         try "let broken: Int = \"not a number\"\n".write(
             toFile: "\(root)/Sources/Hello/main.swift", atomically: true, encoding: .utf8)
         let swiftBuild = try Harness.runProcess(
-            "/usr/bin/env", ["swift", "build", "--package-path", root, "-c", "debug", "--product", "Hello"], in: root)
+            "/usr/bin/env", ["swift", "build", "--package-path", root, "-c", "debug", "--static-swift-stdlib", "--product", "Hello"], in: root)
         let second = try Harness.run(["build", "--product", "Hello"], in: root)
         #expect(swiftBuild.status != 0)
         #expect(second.status == swiftBuild.status)

@@ -41,7 +41,7 @@ extension SharedExamplesSuites {
         try makeIncludes(in: built.packageRoot)
         defer { try? FileManager.default.removeItem(atPath: "\(built.packageRoot)/conf") }
         let first = try Harness.temporaryDirectory(prefix: "zip1")
-        let arguments = ["build", "--release", "--output-format", "zip", "--include", "settings:conf"]
+        let arguments = ["build", "--release", "--skip-checks", "--output-format", "zip", "--include", "settings:conf"]
         let run1 = try Harness.run(arguments + ["--lambda-dir", first], in: built.packageRoot)
         try #require(run1.status == 0, "\(run1.standardError)")
 
@@ -99,7 +99,7 @@ extension SharedExamplesSuites {
         var environment = ProcessInfo.processInfo.environment
         environment["SOURCE_DATE_EPOCH"] = "1700000000"  // 2023-11-14 22:13:20 UTC
         let result = try Harness.run(
-            ["build", "--release", "--product", "echo", "--output-format", "zip", "--lambda-dir", directory],
+            ["build", "--release", "--skip-checks", "--product", "echo", "--output-format", "zip", "--lambda-dir", directory],
             in: built.packageRoot, environment: environment)
         try #require(result.status == 0, "\(result.standardError)")
         let listing = try pythonListing("\(directory)/echo/bootstrap.zip")
@@ -110,7 +110,7 @@ extension SharedExamplesSuites {
         let built = try await built()
         let directory = try Harness.temporaryDirectory(prefix: "unpack")
         let result = try Harness.run(
-            ["build", "--release", "--product", "quotes", "--output-format", "zip", "--lambda-dir", directory], in: built.packageRoot)
+            ["build", "--release", "--skip-checks", "--product", "quotes", "--output-format", "zip", "--lambda-dir", directory], in: built.packageRoot)
         try #require(result.status == 0, "\(result.standardError)")
         let task = "\(directory)/task"
         let unzip = try Harness.runProcess("/usr/bin/unzip", ["-q", "\(directory)/quotes/bootstrap.zip", "-d", task], in: "/")
@@ -124,7 +124,7 @@ extension SharedExamplesSuites {
         let built = try await built()
         let directory = try Harness.temporaryDirectory(prefix: "ext")
         let external = try Harness.run(
-            ["build", "--release", "--product", "echo", "--extension", "--output-format", "zip", "--lambda-dir", directory],
+            ["build", "--release", "--skip-checks", "--product", "echo", "--extension", "--output-format", "zip", "--lambda-dir", directory],
             in: built.packageRoot)
         try #require(external.status == 0, "\(external.standardError)")
         #expect(Harness.contents(of: directory) == ["extensions"])
@@ -135,13 +135,13 @@ extension SharedExamplesSuites {
         #expect(layer.map { $0[1] as? Int ?? 0 } == [0o40755, 0o100755])
 
         let internalRun = try Harness.run(
-            ["build", "--release", "--product", "echo", "--extension", "--internal", "--output-format", "zip", "--lambda-dir", directory],
+            ["build", "--release", "--skip-checks", "--product", "echo", "--extension", "--internal", "--output-format", "zip", "--lambda-dir", directory],
             in: built.packageRoot)
         try #require(internalRun.status == 0, "\(internalRun.standardError)")
         #expect(try pythonListing("\(directory)/extensions/echo.zip").entries.map { $0[0] as? String ?? "" } == ["echo"])
 
         let flattened = try Harness.run(
-            ["build", "--release", "--product", "echo", "--flatten", "echo", "--output-format", "zip", "--lambda-dir", directory],
+            ["build", "--release", "--skip-checks", "--product", "echo", "--flatten", "echo", "--output-format", "zip", "--lambda-dir", directory],
             in: built.packageRoot)
         try #require(flattened.status == 0, "\(flattened.standardError)")
         #expect(Harness.contents(of: directory) == ["bootstrap", "bootstrap.zip", "extensions"])
@@ -159,7 +159,7 @@ extension SharedExamplesSuites {
         ]
         for (extra, message) in cases {
             let result = try Harness.run(
-                ["build", "--release", "--product", "echo", "--output-format", "zip", "--lambda-dir", directory] + extra,
+                ["build", "--release", "--skip-checks", "--product", "echo", "--output-format", "zip", "--lambda-dir", directory] + extra,
                 in: built.packageRoot)
             #expect(result.status == 1, "\(extra)")
             #expect(result.standardError.contains("error: ") && result.standardError.contains(message), "\(result.standardError)")
