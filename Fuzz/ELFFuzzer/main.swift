@@ -10,12 +10,18 @@
 public func fuzzELFFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     do {
-        _ = try ELFFile(bytes: bytes)
+        let file = try ELFFile(bytes: bytes)
+        // What callers do next: version names from the file are parsed and compared.
+        for prefix in ["GLIBC", "GLIBCXX", "CXXABI", "GCC"] {
+            _ = file.maxVersion(prefix: prefix)
+        }
+        _ = file.dynamicSymbols.filter(\.isFunction).compactMap { $0.version.flatMap(SymbolVersion.init) }.max()
     } catch is ELFError {
         // Rejecting malformed input is the expected outcome for most inputs.
     } catch {
         fatalError("ELFFile threw a non-ELFError: \(error)")
     }
     _ = try? ELFHeader(bytes: bytes)
+    _ = SymbolVersion(String(decoding: bytes.prefix(64), as: UTF8.self))
     return 0
 }

@@ -119,9 +119,11 @@ import Testing
     }
 
     /// Without section headers the tables are found from `PT_DYNAMIC` and
-    /// the GNU hash table; the answers must not change.
+    /// the symbol count from `DT_GNU_HASH` or `DT_HASH`; the answers must
+    /// not change.
     @Test(arguments: [
         ("hello-x86_64", "hello-x86_64-nosections"), ("libversioned.so.1", "libversioned-nosections.so.1"),
+        ("hello-sysvhash-x86_64", "hello-sysvhash-x86_64-nosections"),
     ])
     func readsTheSameWithoutSectionHeaders(withSections: String, withoutSections: String) throws {
         let full = try ELFFile(contentsOf: Corpus.path(withSections))
