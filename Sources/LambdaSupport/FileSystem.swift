@@ -11,7 +11,6 @@ import Musl
 public enum FileSystemError: Error, Sendable, Equatable {
     case notADirectory(path: String)
     case notWritable(path: String)
-    case missing(path: String)
     case operationFailed(operation: String, path: String, reason: String)
 }
 
@@ -22,8 +21,6 @@ extension FileSystemError: CustomStringConvertible {
             return "'\(path)' exists and is not a directory; remove it or choose another directory"
         case .notWritable(let path):
             return "'\(path)' is not writable; fix its permissions or choose another directory"
-        case .missing(let path):
-            return "'\(path)' does not exist"
         case .operationFailed(let operation, let path, let reason):
             return "could not \(operation) '\(path)': \(reason)"
         }
