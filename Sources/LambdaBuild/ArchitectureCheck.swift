@@ -1,5 +1,6 @@
 import BuildPlanner
 import ELFKit
+import LambdaChecks
 
 /// The binary's ELF machine must be the target's architecture: the peers
 /// ship wrong-architecture zips that fail only on Lambda.
@@ -11,7 +12,7 @@ enum ArchitectureCheck {
         } catch let error as ELFError {
             throw BuildError.notALambdaBinary(product: product, path: binary, reason: error.description)
         }
-        let expected: ELFMachine = target.architecture == .x86_64 ? .x86_64 : .aarch64
+        let expected = ELFMachine(target.architecture)
         guard header.machine == expected else {
             throw BuildError.wrongArchitecture(product: product, found: header.machine.description, target: target.description)
         }

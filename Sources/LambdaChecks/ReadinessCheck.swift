@@ -44,6 +44,16 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension ELFMachine {
+    /// The ELF machine of a Lambda architecture: the one place the two are matched.
+    public init(_ architecture: Architecture) {
+        switch architecture {
+        case .x86_64: self = .x86_64
+        case .aarch64: self = .aarch64
+        }
+    }
+}
+
 /// Lambda's deployment limits (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
 /// 250 MB unzipped for a function and all its layers, 50 MB zipped for direct upload.
 public enum LambdaLimits {
@@ -94,7 +104,7 @@ public enum ReadinessCheck {
 
     public static func evaluate(_ facts: ArtifactFacts, target: LambdaTarget, profile: RuntimeProfile) -> ReadinessReport {
         var findings: [Finding] = []
-        let expected: ELFMachine = target.architecture == .x86_64 ? .x86_64 : .aarch64
+        let expected = ELFMachine(target.architecture)
         if facts.executable.header.machine != expected {
             findings.append(Finding(severity: .error, kind: .architecture(found: facts.executable.header.machine.description, expected: target.architecture.lambdaName)))
         }
