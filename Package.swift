@@ -55,7 +55,7 @@ let package = Package(
         // ELF inspection without external tools: machine, dynamic needs, symbol versions.
         .target(name: "ELFKit", swiftSettings: strictSettings),
         // Lambda-readiness: runtime profiles and the checks every artifact passes before it is written.
-        .target(name: "LambdaChecks", dependencies: ["BuildPlanner", "ELFKit"], swiftSettings: strictSettings),
+        .target(name: "LambdaChecks", dependencies: ["BuildPlanner", "ELFKit", "LambdaSupport"], swiftSettings: strictSettings),
         // Process running and file-system primitives shared by every library.
         .target(
             name: "LambdaSupport",

@@ -18,8 +18,11 @@ public struct ArtifactContents: Sendable, Equatable {
     public var executable: Part
     public var bundles: [Part]
     public var includes: [Part]
+    /// One part per file or symlink in `lib/`, so that in a shared root (a
+    /// layer's extensions) each is replaced on its own and others' stay.
+    public var libraries: [Part] = []
 
-    public var parts: [Part] { [executable] + bundles + includes }
+    public var parts: [Part] { [executable] + bundles + includes + libraries }
 
     /// Resolves `artifact`'s parts; `executableSource` is where the
     /// executable's bytes are (the stripped copy), `currentDirectory`
@@ -42,7 +45,16 @@ public struct ArtifactContents: Sendable, Equatable {
                 path: include.destination, entries: try TreeWalker.entries(of: source, at: include.destination),
                 origin: "--include \(include.source)")
         }
-        let contents = ArtifactContents(executable: executable, bundles: bundles, includes: includes)
+        let libraries = artifact.libraries.map { library in
+            let path = "\(ArtifactLayout.libraryDirectory)/\(library.name)"
+            let entry: ArchiveEntry
+            switch library.content {
+            case .file(let source): entry = .file(path, source: source, executable: false)
+            case .symlink(let target): entry = .symlink(path, target: target)
+            }
+            return Part(path: path, entries: [entry], origin: "bundled library \(library.name)")
+        }
+        let contents = ArtifactContents(executable: executable, bundles: bundles, includes: includes, libraries: libraries)
         try contents.checkCollisions(zipPath: artifact.zip.map { relativePath(of: $0.path, under: artifact.root) })
         return contents
     }
@@ -73,7 +85,7 @@ public struct ArtifactContents: Sendable, Equatable {
         for (bundle, part) in zip(artifact.bundles, bundles) {
             entries += part.entries.map { $0.moved(from: part.path, to: layout.bundlePath(bundle)) }
         }
-        for part in includes { entries += part.entries }
+        for part in includes + libraries { entries += part.entries }
         var directories = Set(layout.directories)
         for entry in entries {
             var parent = entry.path.split(separator: "/").dropLast()

@@ -96,7 +96,7 @@ public enum ArtifactWriter {
             try FileSystem.setPermissions(0o755, of: executable)
             staged.stagedExecutable = executable
             contents.executable.entries = [.file(artifact.layout.executable, source: executable, executable: true)]
-            for part in contents.bundles + contents.includes {
+            for part in contents.bundles + contents.includes + contents.libraries {
                 try materialize(part, at: try stagingLocation(for: part.path))
             }
             staged.unzippedBytes = try contents.parts.flatMap(\.entries).reduce(0) { total, entry in

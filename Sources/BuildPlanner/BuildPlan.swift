@@ -63,6 +63,11 @@ public struct ArtifactLayout: Sendable, Equatable {
         executable.lastIndex(of: "/").map { String(executable[..<$0]) } ?? ""
     }
 
+    /// Where shared libraries go (`--bundle-libs`): `lib/` at the root, which is
+    /// `/var/task/lib` for a function and `/opt/lib` for a layer, both on
+    /// Lambda's `LD_LIBRARY_PATH`, so no rpath is needed.
+    public static let libraryDirectory = "lib"
+
     /// Where a bundle goes: beside the executable.
     public func bundlePath(_ bundle: PlannedBundle) -> String {
         executableDirectory.isEmpty ? bundle.name : "\(executableDirectory)/\(bundle.name)"
@@ -99,12 +104,16 @@ public struct PlannedArtifact: Sendable, Equatable {
     public var bundles: [PlannedBundle]
     public var includes: [IncludeSpec]
     public var zip: PlannedZip?
+    /// The shared libraries shipped in `lib/`; known only once the binary is
+    /// built, so the planner leaves it empty and `--bundle-libs` fills it.
+    public var libraries: [LibraryEntry]
 
     public init(
         product: String, kind: ArtifactKind, sourceBinary: String, stripsSymbols: Bool, targets: [String],
         root: String, ownsRoot: Bool, layout: ArtifactLayout, bundles: [PlannedBundle],
-        includes: [IncludeSpec], zip: PlannedZip?
+        includes: [IncludeSpec], zip: PlannedZip?, libraries: [LibraryEntry] = []
     ) {
+        self.libraries = libraries
         self.product = product
         self.kind = kind
         self.sourceBinary = sourceBinary
@@ -120,4 +129,20 @@ public struct PlannedArtifact: Sendable, Equatable {
 
     /// The absolute path of the executable on disk.
     public var executable: String { "\(root)/\(layout.executable)" }
+}
+
+/// One item of an artifact's `lib/` directory.
+public struct LibraryEntry: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        case file(source: String)
+        case symlink(target: String)
+    }
+
+    public var name: String
+    public var content: Content
+
+    public init(name: String, content: Content) {
+        self.name = name
+        self.content = content
+    }
 }

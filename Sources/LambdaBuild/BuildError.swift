@@ -11,6 +11,7 @@ public enum BuildError: Error, Sendable, Equatable {
     case wrongArchitecture(product: String, found: String, target: String)
     case notALambdaBinary(product: String, path: String, reason: String)
     case checksFailed(products: [String], runtime: String)
+    case bundleLibsUnsupported(compiler: String)
 
     /// The status `swift-lambda` exits with: the compiler's own when it failed.
     public var exitStatus: Int32 {
@@ -42,6 +43,8 @@ extension BuildError: CustomStringConvertible {
             return "'\(product)' was built for \(found), not \(target); it would fail on Lambda with 'exec format error'. Check the compiler's target (--compiler, --swift-sdk); no artifact was written"
         case .checksFailed(let products, let runtime):
             return "\(products.joined(separator: ", ")) would not start on \(runtime) (see above) and \(products.count == 1 ? "was" : "were") not written; choose a way out above or pass --skip-checks"
+        case .bundleLibsUnsupported(let compiler):
+            return "--bundle-libs takes libraries from this host, but --compiler \(compiler) links against another system's; use --compiler swiftpm or swift-sdk, or ship the image's libraries with --include lib:DIR"
         case .notALambdaBinary(let product, let path, let reason):
             return "the binary of '\(product)' at \(path) is not a Lambda executable (\(reason)); check the compiler's output; no artifact was written"
         }

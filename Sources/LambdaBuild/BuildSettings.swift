@@ -30,6 +30,8 @@ public struct BuildSettings: Sendable, Equatable {
     public var runtime: String
     /// Report failed readiness checks as warnings and write the artifacts anyway.
     public var skipChecks: Bool
+    /// Ship the shared libraries the runtime lacks in the artifact's `lib/`.
+    public var bundleLibs: Bool
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
@@ -37,8 +39,9 @@ public struct BuildSettings: Sendable, Equatable {
         outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
         includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
         compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false,
-        runtime: String = "provided.al2023", skipChecks: Bool = false
+        runtime: String = "provided.al2023", skipChecks: Bool = false, bundleLibs: Bool = false
     ) {
+        self.bundleLibs = bundleLibs
         self.runtime = runtime
         self.skipChecks = skipChecks
         self.arm64 = arm64

@@ -15,6 +15,8 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var path: String
     public var zip: ZipSummary?
     public var readiness: ReadinessReport?
+    /// The sonames shipped in `lib/` (`--bundle-libs`), in the order they were found.
+    public var bundledLibraries: [String] = []
 }
 
 /// What a run did.
@@ -73,12 +75,14 @@ public struct BuildWorkflow: Sendable {
         // A dry run shows what would run even where the backend could not run now.
         let backend = try await selector.select(settings.compiler, for: request, preflight: !settings.dryRun)
         if settings.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
+        if settings.bundleLibs, backend.name == .docker { throw BuildError.bundleLibsUnsupported(compiler: backend.name.rawValue) }
 
         if settings.dryRun {
             let binPath = (try? await queryBinPath(backend, request)) ?? "<bin path: swift build --show-bin-path>"
             let plan = try Planner.plan(package: package, options: options, binPath: binPath)
             let builds = plan.builds.map { backend.buildInvocation(for: request.building($0.product)) }
-            PlanRenderer(context: context).render(plan, builds: builds, backend: backend.name, target: target)
+            PlanRenderer(context: context)
+                .render(plan, builds: builds, backend: backend.name, target: target, bundleLibs: settings.bundleLibs ? profile.name : nil)
                 .forEach(context.console.result)
             return BuildReport(plan: plan, artifacts: [])
         }
@@ -88,7 +92,7 @@ public struct BuildWorkflow: Sendable {
         } catch let failure as FileSystemError {
             throw BuildError.lambdaDirectoryUnusable(failure)
         }
-        let plan = try Planner.plan(package: package, options: options, binPath: try await queryBinPath(backend, request))
+        var plan = try Planner.plan(package: package, options: options, binPath: try await queryBinPath(backend, request))
 
         for build in plan.builds.map({ backend.buildInvocation(for: request.building($0.product)) }) {
             context.console.progress("Building \(plan.packageName) (\(configuration.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)")
@@ -103,14 +107,39 @@ public struct BuildWorkflow: Sendable {
             try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
         }
 
-        let readiness = Readiness(
+        var readiness = Readiness(
             context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain)
+        if settings.bundleLibs {
+            readiness.bundles = try bundleLibraries(into: &plan.artifacts, target: target, profile: profile)
+        }
         let (written, failed) = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
         let elapsed = clock.now - started
         SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
             .forEach(context.console.result)
         if !failed.isEmpty { throw BuildError.checksFailed(products: failed, runtime: profile.name) }
         return BuildReport(plan: plan, artifacts: written)
+    }
+
+    /// `--bundle-libs`: resolves, for each built binary, the libraries the
+    /// runtime lacks and adds them to the artifact's `lib/`.
+    func bundleLibraries(
+        into artifacts: inout [PlannedArtifact], target: LambdaTarget, profile: RuntimeProfile
+    ) throws -> [String: LibraryBundle] {
+        let search = LibrarySearch.host(for: target.architecture, environment: context.environment)
+        var bundles: [String: LibraryBundle] = [:]
+        for index in artifacts.indices {
+            let artifact = artifacts[index]
+            let bundle = try LibraryBundle.resolve(
+                executable: try ELFFile(contentsOf: artifact.sourceBinary), at: artifact.sourceBinary,
+                profile: profile, search: search)
+            artifacts[index].libraries = bundle.entries
+            bundles[artifact.product] = bundle
+            for library in bundle.libraries where settings.verbose {
+                context.console.progress(
+                    "Bundling for \(artifact.product): \(ArtifactLayout.libraryDirectory)/\(library.fileName) <- \(library.source) (\(library.soname), needed by \(library.neededBy))")
+            }
+        }
+        return bundles
     }
 
     func queryBinPath(_ backend: any CompilerBackend, _ request: BuildRequest) async throws -> String {
@@ -188,7 +217,8 @@ public struct BuildWorkflow: Sendable {
                 product: item.artifact.product, kind: item.artifact.kind,
                 architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
                 size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
-                readiness: reports[item.artifact.product])
+                readiness: reports[item.artifact.product],
+                bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [])
         }
         return (committed, readiness.skipChecks ? [] : failed)
     }

@@ -14,6 +14,8 @@ struct Readiness {
     var target: LambdaTarget
     var skipChecks: Bool
     var toolchain: Toolchain
+    /// What `--bundle-libs` ships with each product, checked with it.
+    var bundles: [String: LibraryBundle] = [:]
 
     /// The report of each staged artifact, by product.
     func evaluate(_ staged: [StagedArtifact]) throws -> [String: ReadinessReport] {
@@ -21,6 +23,7 @@ struct Readiness {
         for artifact in staged {
             let facts = ArtifactFacts(
                 executable: try ELFFile(contentsOf: artifact.stagedExecutable),
+                bundled: bundles[artifact.artifact.product]?.filesBySoname ?? [:],
                 unzippedBytes: artifact.unzippedBytes, zipBytes: artifact.zip?.size)
             reports[artifact.artifact.product] = ReadinessCheck.evaluate(facts, target: target, profile: profile)
         }
@@ -45,8 +48,11 @@ struct Readiness {
             if !report.passed { failed.append(product) }
         }
         if !failed.isEmpty {
+            let missingLibrary = reports.values.flatMap(\.errors).contains { if case .libraryMissing = $0.kind { true } else { false } }
             context.console.progress(
-                "  ways out: build in the runtime's image (--compiler docker), fully static (--target <arch>-swift-linux-musl with the Static Linux SDK), check against another runtime (--runtime), or write anyway (--skip-checks)")
+                "  ways out: build in the runtime's image (--compiler docker), fully static (--target <arch>-swift-linux-musl with the Static Linux SDK), "
+                    + (missingLibrary ? "ship the missing libraries (--bundle-libs), " : "")
+                    + "check against another runtime (--runtime), or write anyway (--skip-checks)")
         }
         return failed
     }

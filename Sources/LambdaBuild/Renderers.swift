@@ -6,7 +6,10 @@ import LambdaSupport
 struct PlanRenderer {
     var context: BuildContext
 
-    func render(_ plan: BuildPlan, builds: [Invocation], backend: CompilerName, target: LambdaTarget) -> [String] {
+    /// `bundleLibs` names the runtime whose missing libraries `--bundle-libs` will ship.
+    func render(
+        _ plan: BuildPlan, builds: [Invocation], backend: CompilerName, target: LambdaTarget, bundleLibs runtime: String?
+    ) -> [String] {
         var lines = [
             "Plan for package \(plan.packageName) (\(plan.configuration.rawValue)) at \(plan.packagePath)",
             "Target \(target) (\(target.architecture.lambdaName)), compiler \(backend.rawValue)",
@@ -23,6 +26,9 @@ struct PlanRenderer {
             }
             for include in artifact.includes {
                 lines.append("    \(context.displayPath("\(artifact.root)/\(include.destination)"))  <- \(include.source)")
+            }
+            if let runtime {
+                lines.append("    \(context.displayPath("\(artifact.root)/\(ArtifactLayout.libraryDirectory)"))/  <- the shared libraries it needs beyond \(runtime), found after the build")
             }
             if let zip = artifact.zip {
                 let parts = [zip.layout.executable] + artifact.bundles.map(zip.layout.bundlePath) + artifact.includes.map(\.destination)
@@ -52,6 +58,9 @@ struct SummaryRenderer {
                 let libraries = report.libraries.map { $0.bundled ? "\($0.soname) (bundled)" : $0.soname }
                 let verdict = report.passed ? "checks passed" : "checks FAILED (written with --skip-checks)"
                 lines.append("  \(indent)  \(verdict); needs \(report.highestGLIBC ?? "no glibc"), \(report.highestGLIBCXX ?? "no libstdc++"); libraries: \(libraries.isEmpty ? "none (static)" : libraries.joined(separator: ", "))")
+            }
+            if !artifact.bundledLibraries.isEmpty {
+                lines.append("  \(indent)  bundled in \(ArtifactLayout.libraryDirectory)/: \(artifact.bundledLibraries.joined(separator: ", "))")
             }
             if let zip = artifact.zip {
                 let zipSize = Self.formatSize(zip.size).padding(to: 9, left: true)

@@ -31,9 +31,9 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         case .dynamicSwiftRuntime(let libraries):
             return "needs the Swift runtime as shared libraries (\(libraries.joined(separator: ", "))), which Lambda does not have; build with --release (--static-swift-stdlib) or the Static Linux SDK"
         case .libraryMissing(let soname):
-            return "needs \(soname), which the runtime does not provide"
+            return "needs \(soname), which the runtime does not provide; ship it with --bundle-libs"
         case .libraryNotPromised(let soname):
-            return "needs \(soname): present in the runtime today, not promised (it is only another package's dependency)"
+            return "needs \(soname): present in the runtime today, not promised (it is only another package's dependency); --bundle-libs ships it"
         case .versionTooNew(let library, let version, let ceiling, let symbols):
             return "needs \(version) from \(library) (runtime has up to \(ceiling)) for \(symbols.joined(separator: ", "))"
         case .unzippedTooLarge(let bytes, let limit):
@@ -102,6 +102,11 @@ public struct ReadinessReport: Sendable, Equatable {
 public enum ReadinessCheck {
     static let dynamicSwiftRuntimePrefixes = ["libswift", "libFoundation", "libdispatch.so", "libBlocksRuntime.so", "lib_Foundation", "lib_Testing"]
 
+    /// Whether `soname` is part of the Swift runtime built as a shared library.
+    public static func isDynamicSwiftRuntime(_ soname: String) -> Bool {
+        dynamicSwiftRuntimePrefixes.contains { soname.hasPrefix($0) }
+    }
+
     public static func evaluate(_ facts: ArtifactFacts, target: LambdaTarget, profile: RuntimeProfile) -> ReadinessReport {
         var findings: [Finding] = []
         let expected = ELFMachine(target.architecture)
@@ -110,7 +115,7 @@ public enum ReadinessCheck {
         }
 
         let needed = facts.executable.needed
-        let swiftRuntime = needed.filter { soname in dynamicSwiftRuntimePrefixes.contains { soname.hasPrefix($0) } }
+        let swiftRuntime = needed.filter(isDynamicSwiftRuntime)
         if !swiftRuntime.isEmpty {
             findings.append(Finding(severity: .error, kind: .dynamicSwiftRuntime(libraries: swiftRuntime)))
         }

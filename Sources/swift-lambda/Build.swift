@@ -93,6 +93,9 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Write artifacts that fail the Lambda-readiness checks, reporting the failures as warnings.")
     var skipChecks = false
 
+    @Flag(help: "Ship the shared libraries the runtime lacks (resolved as the loader would on this host) in the artifact's lib/.")
+    var bundleLibs = false
+
     @Flag(help: "Print the plan (commands and destinations) without building.")
     var dryRun = false
 
@@ -128,7 +131,8 @@ struct Build: AsyncParsableCommand {
             compiler: CompilerSettings(
                 compiler: compiler, swiftSDK: swiftSDK, swiftSDKsPath: swiftSDKsPath, containerCLI: containerCLI,
                 image: image),
-            disableOptimizations: disableOptimizations, runtime: runtime, skipChecks: skipChecks)
+            disableOptimizations: disableOptimizations, runtime: runtime, skipChecks: skipChecks,
+            bundleLibs: bundleLibs)
         try await Failure.report {
             try await BuildWorkflow(settings: settings, context: .live()).run()
         }

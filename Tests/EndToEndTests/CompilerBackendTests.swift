@@ -127,6 +127,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(root)/.build-swift-lambda/docker-aarch64/aarch64-unknown-linux-gnu/release/Hello"))
     }
 
+    @Test func bundleLibsRefusesLibrariesFromAnotherSystem() throws {
+        let root = try Harness.fixture("tiny")
+        let (result, _) = try runWithFakeDocker(["build", "--compiler", "docker", "--bundle-libs"], in: root, binary: "/bin/true")
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("error: --bundle-libs takes libraries from this host, but --compiler docker links against another system's"))
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda"))
+    }
+
     @Test func wrongArchitectureFromTheCompilerIsAnErrorAndWritesNothing() throws {
         let root = try Harness.fixture("tiny")
         let (result, _) = try runWithFakeDocker(["build", "--compiler", "docker", "--arm64", "--product", "Hello"], in: root, binary: "/bin/true")

@@ -46,6 +46,8 @@ import Testing
         #expect(result.standardOutput.contains("target/lambda/Hello/bootstrap  <- stripped copy of \(root)/.build/"))
         #expect(!result.standardOutput.contains("Bye"))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/target"))
+        let bundling = try Harness.run(["build", "--dry-run", "--bundle-libs", "--runtime", "provided.al2"], in: root)
+        #expect(bundling.standardOutput.contains("target/lambda/Hello/lib/  <- the shared libraries it needs beyond provided.al2, found after the build"))
     }
 
     @Test func failedBuildPassesSwiftsStatusOnAndReplacesNothing() throws {

@@ -20,6 +20,7 @@ extension RuntimeAPIEmulator {
     /// `.timedOut` if nothing comes within `timeout`. Standard output is discarded.
     public static func invokeOnce(
         executable: String,
+        arguments: [String] = [],
         event: [UInt8],
         workingDirectory: String,
         environment: [String: String] = [:],
@@ -43,6 +44,7 @@ extension RuntimeAPIEmulator {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         process.environment = lambdaEnvironment
         process.standardInput = FileHandle.nullDevice
