@@ -36,6 +36,29 @@ import Testing
         #expect(Harness.contents(of: "\(root)/target/lambda").allSatisfy { !$0.hasPrefix(".") })
     }
 
+    @Test func sizeLimitsCountIncludes() throws {
+        let root = try Harness.fixture("tiny")
+        // 51 MiB that do not compress: the zip is over the direct-upload limit, a warning.
+        let urandom = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+        try urandom.readData(ofLength: 51 * 1024 * 1024).write(to: URL(fileURLWithPath: "\(root)/noise.bin"))
+        let warned = try Harness.run(["build", "--product", "Hello", "--output-format", "zip", "--include", "noise.bin"], in: root)
+        #expect(warned.status == 0, "\(warned.standardError)")
+        #expect(warned.standardError.contains("warning: Hello: zip is "))
+        #expect(warned.standardError.contains("over the 52428800-byte limit for direct upload (upload it through S3)"))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/target/lambda/Hello/bootstrap.zip"))
+        // 251 MiB (sparse) unzipped is over Lambda's limit: an error, and the previous artifact stays.
+        let big = "\(root)/big.bin"
+        _ = FileManager.default.createFile(atPath: big, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try handle.truncate(atOffset: 251 * 1024 * 1024)
+        try handle.close()
+        let failed = try Harness.run(["build", "--product", "Hello", "--include", "big.bin"], in: root)
+        #expect(failed.status == 1)
+        #expect(failed.standardError.contains("error: Hello: is "))
+        #expect(failed.standardError.contains("bytes unzipped, over Lambda's 262144000-byte limit for a function and its layers"))
+        #expect(Harness.contents(of: "\(root)/target/lambda/Hello") == ["bootstrap", "bootstrap.zip", "noise.bin"])
+    }
+
     @Test func dryRunPrintsThePlanAndWritesNothing() throws {
         let root = try Harness.fixture("tiny")
         let result = try Harness.run(["build", "--release", "--dry-run", "--bin", "Hello"], in: root)
