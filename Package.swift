@@ -17,13 +17,14 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The CLI: parsing and dispatch only.
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -31,7 +32,13 @@ let package = Package(
         // The build workflow: describe, plan, compile, package, summarise.
         .target(
             name: "LambdaBuild",
-            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaSupport"],
+            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Settings from swift-lambda.toml, SWIFT_LAMBDA_* variables and flags, layered, with their origins.
+        .target(
+            name: "LambdaConfig",
+            dependencies: ["BuildPlanner", "LambdaSupport", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strictSettings
         ),
         // Pure decisions: what to build and where every artifact goes.
@@ -106,6 +113,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaConfigTests", dependencies: ["LambdaConfig", "BuildPlanner"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -37,6 +37,8 @@ public struct PlanOptions: Sendable, Equatable {
     public var includes: [IncludeSpec]
     /// Release optimizations (stripping); off with `--disable-optimizations`.
     public var optimizations: Bool
+    /// Per-product settings (`[functions.<product>]`) that replace the run's.
+    public var overrides: [String: ProductOverrides] = [:]
 
     public init(
         products: [String] = [],
@@ -58,7 +60,31 @@ public struct PlanOptions: Sendable, Equatable {
         self.includes = includes
     }
 
+    /// The options as they apply to `product`.
+    public func applying(overridesFor product: String) -> PlanOptions {
+        guard let override = overrides[product] else { return self }
+        var options = self
+        options.kind = override.kind ?? kind
+        options.outputFormat = override.outputFormat ?? outputFormat
+        options.includes = override.includes ?? includes
+        return options
+    }
+
     /// Optimized release builds strip the bootstrap (the binary in `.build`
     /// is kept whole either way).
     public var stripsSymbols: Bool { configuration == .release && optimizations }
+}
+
+/// What one product changes from the run's options; nil keeps the run's.
+public struct ProductOverrides: Sendable, Equatable {
+    public var kind: ArtifactKind?
+    public var outputFormat: OutputFormat?
+    /// The whole list for this product (already merged with the run's).
+    public var includes: [IncludeSpec]?
+
+    public init(kind: ArtifactKind? = nil, outputFormat: OutputFormat? = nil, includes: [IncludeSpec]? = nil) {
+        self.kind = kind
+        self.outputFormat = outputFormat
+        self.includes = includes
+    }
 }

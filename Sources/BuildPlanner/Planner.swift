@@ -25,7 +25,7 @@ public enum Planner {
             ? [PlannedBuild(product: nil)] : selected.map { PlannedBuild(product: $0.name) }
 
         let artifacts = selected.map { product in
-            artifact(for: product, in: package, options: options, binPath: binPath)
+            artifact(for: product, in: package, options: options.applying(overridesFor: product.name), binPath: binPath)
         }
         return BuildPlan(
             packageName: package.displayName,

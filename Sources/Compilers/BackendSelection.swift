@@ -9,11 +9,14 @@ public struct CompilerSettings: Sendable, Equatable {
     public var swiftSDKsPath: String?
     public var containerCLI: ContainerCLI
     public var image: String?
+    /// Where `compiler` was set, for the error when it names no backend.
+    public var compilerOrigin: String
 
     public init(
         compiler: String? = nil, swiftSDK: String? = nil, swiftSDKsPath: String? = nil,
-        containerCLI: ContainerCLI = .docker, image: String? = nil
+        containerCLI: ContainerCLI = .docker, image: String? = nil, compilerOrigin: String = "--compiler"
     ) {
+        self.compilerOrigin = compilerOrigin
         self.compiler = compiler
         self.swiftSDK = swiftSDK
         self.swiftSDKsPath = swiftSDKsPath
@@ -44,7 +47,7 @@ public struct BackendSelector: Sendable {
     public func requestedName(_ settings: CompilerSettings) throws -> CompilerName? {
         let (value, source): (String?, String) =
             settings.compiler != nil
-            ? (settings.compiler, "--compiler") : (environment["SWIFT_LAMBDA_COMPILER"], "SWIFT_LAMBDA_COMPILER")
+            ? (settings.compiler, settings.compilerOrigin) : (environment["SWIFT_LAMBDA_COMPILER"], "SWIFT_LAMBDA_COMPILER")
         guard let value, !value.isEmpty else { return nil }
         guard let name = CompilerName(rawValue: value) else { throw CompilerError.unknownCompiler(value, source: source) }
         return name

@@ -4,6 +4,7 @@ import Compilers
 import ELFKit
 import Foundation
 public import LambdaChecks
+import LambdaConfig
 import LambdaSupport
 
 /// One artifact as written, for the summary.
@@ -21,19 +22,20 @@ public struct WrittenArtifact: Sendable, Equatable {
 
 /// What a run did.
 public struct BuildReport: Sendable, Equatable {
-    public var plan: BuildPlan
+    public var plans: [BuildPlan]
     public var artifacts: [WrittenArtifact]
 }
 
-/// `swift-lambda build`: describe the package, plan, compile, write the
-/// artifacts, summarise. Each step's decisions live in the library that
-/// owns them; this type only sequences them and reports.
+/// `swift-lambda build`: resolve the settings, describe each package, plan,
+/// compile the packages one after another, write every artifact of the run
+/// together, summarise. Each step's decisions live in the library that owns
+/// them; this type only sequences them and reports.
 public struct BuildWorkflow: Sendable {
-    public var settings: BuildSettings
+    public var input: BuildInput
     public var context: BuildContext
 
-    public init(settings: BuildSettings, context: BuildContext) {
-        self.settings = settings
+    public init(input: BuildInput, context: BuildContext) {
+        self.input = input
         self.context = context
     }
 
@@ -41,203 +43,158 @@ public struct BuildWorkflow: Sendable {
     public func run() async throws -> BuildReport {
         let clock = ContinuousClock()
         let started = clock.now
+        let workspace = try Workspace.locate(input: input, context: context)
+        let configuration = workspace.configuration
+        let settings = try BuildSettings.resolve(configuration, input: input)
         let toolchain = try Toolchain.locate(environment: context.environment)
         let target = try LambdaTarget.resolve(
             arm64: settings.arm64, x86_64: settings.x86_64, triple: settings.targetTriple, host: context.host)
-        let packageRoot = try locatePackage()
-        let package = try await describe(packageRoot, toolchain: toolchain)
-
-        let configuration: BuildConfiguration = settings.release ? .release : .debug
-        let options = PlanOptions(
-            products: settings.products,
-            flatten: settings.flatten,
-            configuration: configuration,
-            lambdaDirectory: settings.lambdaDirectory.map {
-                FileSystem.absolute($0, relativeTo: context.currentDirectory)
-            } ?? "\(packageRoot)/target/lambda",
-            kind: settings.isExtension ? .extension(internal: settings.isInternal) : .function,
-            outputFormat: settings.outputFormat,
-            includes: try settings.includes.map { argument in
-                try IncludeSpec.parse(argument) { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
-            },
-            optimizations: !settings.disableOptimizations
-        )
-        let zipOptions = try ZipOptions.deterministic(environment: context.environment)
         let profile = try RuntimeProfile.named(settings.runtime)
-        // Checked against the package before anything is compiled.
-        _ = try Planner.plan(package: package, options: options, binPath: "")
+        let zipOptions = try ZipOptions.deterministic(environment: context.environment)
+        let progress = Progress(console: context.console, clock: clock)
 
-        let request = BuildRequest(
-            packagePath: packageRoot, configuration: configuration, target: target,
-            optimizations: !settings.disableOptimizations)
+        var packages: [PackageDescription] = []
+        for member in workspace.members {
+            packages.append(try await progress.step("Reading \(context.displayPath(member))", quiet: !workspace.isWorkspace) {
+                try await describe(member, toolchain: toolchain)
+            })
+        }
+        let selection = try Selection(packages: packages, products: settings.products, flatten: settings.flatten, configuration: configuration)
+        if input.printConfig {
+            ConfigRenderer(context: context)
+                .render(configuration, products: selection.all.map(\.name), settings: settings)
+                .forEach(context.console.result)
+            return BuildReport(plans: [], artifacts: [])
+        }
+
+        let configurationName: BuildConfiguration = settings.release ? .release : .debug
+        let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
+            ?? "\(workspace.root)/target/lambda"
+        let includes = try settings.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
+        var members: [Member] = []
+        for package in packages {
+            guard let products = selection.products(of: package) else { continue }
+            var options = PlanOptions(
+                products: products, flatten: selection.flatten(in: package), configuration: configurationName,
+                lambdaDirectory: lambdaDirectory,
+                kind: settings.isExtension ? .extension(internal: settings.isInternal) : .function,
+                outputFormat: settings.outputFormat, includes: includes, optimizations: !settings.disableOptimizations)
+            for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
+                if let overrides = try configuration.overrides(for: product) { options.overrides[product] = overrides }
+            }
+            // Checked against the package before anything is compiled.
+            _ = try Planner.plan(package: package, options: options, binPath: "")
+            let request = BuildRequest(
+                packagePath: package.path, configuration: configurationName, target: target,
+                optimizations: !settings.disableOptimizations)
+            members.append(Member(package: package, options: options, request: request))
+        }
+
         let selector = BackendSelector(
             toolchain: toolchain, host: context.host, environment: context.environment, runner: context.runner)
         // A dry run shows what would run even where the backend could not run now.
-        let backend = try await selector.select(settings.compiler, for: request, preflight: !settings.dryRun)
-        if settings.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
-        if settings.bundleLibs, backend.name == .docker { throw BuildError.bundleLibsUnsupported(compiler: backend.name.rawValue) }
+        for index in members.indices {
+            members[index].backend = try await selector.select(settings.compiler, for: members[index].request, preflight: !settings.dryRun && index == 0)
+        }
+        if let backend = members.first?.backend {
+            if input.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
+            if settings.bundleLibs, backend.name == .docker { throw BuildError.bundleLibsUnsupported(compiler: backend.name.rawValue) }
+        }
 
         if settings.dryRun {
-            let binPath = (try? await queryBinPath(backend, request)) ?? "<bin path: swift build --show-bin-path>"
-            let plan = try Planner.plan(package: package, options: options, binPath: binPath)
-            let builds = plan.builds.map { backend.buildInvocation(for: request.building($0.product)) }
-            PlanRenderer(context: context)
-                .render(plan, builds: builds, backend: backend.name, target: target, bundleLibs: settings.bundleLibs ? profile.name : nil)
-                .forEach(context.console.result)
-            return BuildReport(plan: plan, artifacts: [])
+            var plans: [BuildPlan] = []
+            for member in members {
+                guard let backend = member.backend else { continue }
+                let binPath = (try? await queryBinPath(backend, member.request)) ?? "<bin path: swift build --show-bin-path>"
+                let plan = try Planner.plan(package: member.package, options: member.options, binPath: binPath)
+                let builds = plan.builds.map { backend.buildInvocation(for: member.request.building($0.product)) }
+                PlanRenderer(context: context)
+                    .render(plan, builds: builds, backend: backend.name, target: target, bundleLibs: settings.bundleLibs ? profile.name : nil)
+                    .forEach(context.console.result)
+                plans.append(plan)
+            }
+            return BuildReport(plans: plans, artifacts: [])
         }
 
         do {
-            try FileSystem.prepareWritableDirectory(options.lambdaDirectory)
+            try FileSystem.prepareWritableDirectory(lambdaDirectory)
         } catch let failure as FileSystemError {
             throw BuildError.lambdaDirectoryUnusable(failure)
         }
-        var plan = try Planner.plan(package: package, options: options, binPath: try await queryBinPath(backend, request))
-
-        for build in plan.builds.map({ backend.buildInvocation(for: request.building($0.product)) }) {
-            context.console.progress("Building \(plan.packageName) (\(configuration.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)")
-            do {
-                try await context.runner.stream(build, to: .standardError)
-            } catch let failure as ProcessError {
-                throw BuildError.compilerFailed(failure)
+        var plans: [BuildPlan] = []
+        for (index, member) in members.enumerated() {
+            guard let backend = member.backend else { continue }
+            let plan = try Planner.plan(
+                package: member.package, options: member.options, binPath: try await queryBinPath(backend, member.request))
+            let position = members.count > 1 ? "[\(index + 1)/\(members.count)] " : ""
+            for build in plan.builds.map({ backend.buildInvocation(for: member.request.building($0.product)) }) {
+                try await progress.step(
+                    "\(position)Building \(plan.packageName) (\(configurationName.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)",
+                    done: "\(position)Built \(plan.packageName)"
+                ) {
+                    do {
+                        try await context.runner.stream(build, to: .standardError)
+                    } catch let failure as ProcessError {
+                        throw BuildError.compilerFailed(failure)
+                    }
+                }
             }
-        }
-        // Wrong-architecture zips fail silently on Lambda ("exec format error"): stop here instead.
-        for artifact in plan.artifacts {
-            try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
+            // Wrong-architecture zips fail silently on Lambda ("exec format error"): stop here instead.
+            for artifact in plan.artifacts {
+                try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
+            }
+            plans.append(plan)
         }
 
+        var artifacts = plans.flatMap(\.artifacts).sorted { $0.product < $1.product }
         var readiness = Readiness(
             context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain)
         if settings.bundleLibs {
-            readiness.bundles = try bundleLibraries(into: &plan.artifacts, target: target, profile: profile)
+            readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
-        let (written, failed) = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+        let (written, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
+            try await write(artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+        }
         let elapsed = clock.now - started
-        SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
-            .forEach(context.console.result)
+        switch input.messageFormat {
+        case .human:
+            SummaryRenderer(context: context).render(written, configuration: configurationName, elapsed: elapsed)
+                .forEach(context.console.result)
+        case .json:
+            JSONMessages.lines(written, target: target, configuration: configurationName, elapsed: elapsed, failed: failed)
+                .forEach(context.console.result)
+        }
         if !failed.isEmpty { throw BuildError.checksFailed(products: failed, runtime: profile.name) }
-        return BuildReport(plan: plan, artifacts: written)
+        return BuildReport(plans: plans, artifacts: written)
     }
 
-    /// `--bundle-libs`: resolves, for each built binary, the libraries the
-    /// runtime lacks and adds them to the artifact's `lib/`.
-    func bundleLibraries(
-        into artifacts: inout [PlannedArtifact], target: LambdaTarget, profile: RuntimeProfile
-    ) throws -> [String: LibraryBundle] {
-        let search = LibrarySearch.host(for: target.architecture, environment: context.environment)
-        var bundles: [String: LibraryBundle] = [:]
-        for index in artifacts.indices {
-            let artifact = artifacts[index]
-            let bundle = try LibraryBundle.resolve(
-                executable: try ELFFile(contentsOf: artifact.sourceBinary), at: artifact.sourceBinary,
-                profile: profile, search: search)
-            artifacts[index].libraries = bundle.entries
-            bundles[artifact.product] = bundle
-            for library in bundle.libraries where settings.verbose {
-                context.console.progress(
-                    "Bundling for \(artifact.product): \(ArtifactLayout.libraryDirectory)/\(library.fileName) <- \(library.source) (\(library.soname), needed by \(library.neededBy))")
-            }
-        }
-        return bundles
+    /// One package of the run, planned.
+    struct Member {
+        var package: PackageDescription
+        var options: PlanOptions
+        var request: BuildRequest
+        var backend: (any CompilerBackend)?
     }
+}
 
-    func queryBinPath(_ backend: any CompilerBackend, _ request: BuildRequest) async throws -> String {
-        let output = try await run(capturing: backend.binPathInvocation(for: request))
-        return try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
-    }
+/// Prints a step when it starts and, when it took long enough to matter,
+/// how long it took, so a person can follow a long build.
+struct Progress {
+    var console: any Console
+    var clock: ContinuousClock
 
-    /// The absolute package root, which must hold a Package.swift.
-    func locatePackage() throws -> String {
-        let root = FileSystem.absolute(settings.packagePath ?? ".", relativeTo: context.currentDirectory)
-        guard FileSystem.isDirectory(root), FileSystem.exists("\(root)/Package.swift") else {
-            throw BuildError.notAPackage(path: root)
+    func step<T>(_ title: String, done: String? = nil, quiet: Bool = false, _ body: () async throws -> T) async throws -> T {
+        if !quiet { console.progress(title) }
+        let start = clock.now
+        let result = try await body()
+        let elapsed = clock.now - start
+        if let done, !quiet, elapsed >= .milliseconds(100) {
+            console.progress("\(done) in \(formatted(seconds(elapsed), decimals: 1))s")
         }
-        return root
+        return result
     }
+}
 
-    func describe(_ packageRoot: String, toolchain: Toolchain) async throws -> PackageDescription {
-        let invocation = Invocation(
-            executable: toolchain.swift, arguments: ["package", "--package-path", packageRoot, "describe", "--type", "json"])
-        let output: CapturedOutput
-        do {
-            output = try await run(capturing: invocation)
-        } catch ProcessError.failed(_, _, _, let diagnostics) {
-            throw BuildError.manifestFailed(path: packageRoot, diagnostics: diagnostics)
-        }
-        do {
-            return try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
-        } catch {
-            throw BuildError.describeUnreadable(path: packageRoot, reason: "\(error)")
-        }
-    }
-
-    /// Stages every artifact (in parallel: stripping and compressing are the
-    /// slow parts), then commits them all; a failure commits nothing.
-    func write(
-        _ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions, readiness: Readiness
-    ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
-        var staged: [StagedArtifact] = []
-        do {
-            try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
-                for artifact in artifacts {
-                    group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
-                }
-                for try await artifact in group { staged.append(artifact) }
-            }
-        } catch {
-            staged.forEach { $0.discard() }
-            throw error
-        }
-        staged.sort { $0.artifact.product < $1.artifact.product }
-        // Every artifact is checked before it is written; a failing one is not written.
-        let reports: [String: ReadinessReport]
-        do {
-            reports = try readiness.evaluate(staged)
-        } catch {
-            staged.forEach { $0.discard() }
-            throw error
-        }
-        let failed = await readiness.report(reports)
-        if !failed.isEmpty && !readiness.skipChecks {
-            staged.filter { failed.contains($0.artifact.product) }.forEach { $0.discard() }
-            staged.removeAll { failed.contains($0.artifact.product) }
-        }
-        for (index, artifact) in staged.enumerated() {
-            do {
-                try artifact.commit()
-            } catch {
-                staged[(index + 1)...].forEach { $0.discard() }
-                throw error
-            }
-        }
-        let committed = try staged.map { item in
-            let executable = item.artifact.executable
-            return WrittenArtifact(
-                product: item.artifact.product, kind: item.artifact.kind,
-                architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
-                size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
-                readiness: reports[item.artifact.product],
-                bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [])
-        }
-        return (committed, readiness.skipChecks ? [] : failed)
-    }
-
-    func stage(_ artifact: PlannedArtifact, toolchain: Toolchain, zipOptions: ZipOptions) async throws -> StagedArtifact {
-        let strip = artifact.stripsSymbols ? toolchain : nil
-        return try await ArtifactWriter.stage(
-            artifact, currentDirectory: context.currentDirectory, zipOptions: zipOptions
-        ) { destination in
-            if let strip {
-                _ = try await run(capturing: try strip.stripInvocation(input: artifact.sourceBinary, output: destination))
-            } else {
-                try FileSystem.copyFile(from: artifact.sourceBinary, to: destination, mode: 0o755)
-            }
-        }
-    }
-
-    private func run(capturing invocation: Invocation) async throws -> CapturedOutput {
-        if settings.verbose { context.console.progress("$ \(invocation.commandLine)") }
-        return try await context.runner.capture(invocation)
-    }
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }

@@ -1,0 +1,122 @@
+import Archiver
+import BuildPlanner
+import Compilers
+import ELFKit
+import Foundation
+import LambdaChecks
+import LambdaSupport
+
+/// The steps of a build after planning: libraries, staging, checks, commit.
+extension BuildWorkflow {
+    /// `--bundle-libs`: resolves, for each built binary, the libraries the
+    /// runtime lacks and adds them to the artifact's `lib/`.
+    func bundleLibraries(
+        into artifacts: inout [PlannedArtifact], target: LambdaTarget, profile: RuntimeProfile
+    ) throws -> [String: LibraryBundle] {
+        let search = LibrarySearch.host(for: target.architecture, environment: context.environment)
+        var bundles: [String: LibraryBundle] = [:]
+        for index in artifacts.indices {
+            let artifact = artifacts[index]
+            let bundle = try LibraryBundle.resolve(
+                executable: try ELFFile(contentsOf: artifact.sourceBinary), at: artifact.sourceBinary,
+                profile: profile, search: search)
+            artifacts[index].libraries = bundle.entries
+            bundles[artifact.product] = bundle
+            for library in bundle.libraries where input.verbose {
+                context.console.progress(
+                    "Bundling for \(artifact.product): \(ArtifactLayout.libraryDirectory)/\(library.fileName) <- \(library.source) (\(library.soname), needed by \(library.neededBy))")
+            }
+        }
+        return bundles
+    }
+
+    func queryBinPath(_ backend: any CompilerBackend, _ request: BuildRequest) async throws -> String {
+        let output = try await run(capturing: backend.binPathInvocation(for: request))
+        return try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
+    }
+
+    func describe(_ packageRoot: String, toolchain: Toolchain) async throws -> PackageDescription {
+        let invocation = Invocation(
+            executable: toolchain.swift, arguments: ["package", "--package-path", packageRoot, "describe", "--type", "json"])
+        let output: CapturedOutput
+        do {
+            output = try await run(capturing: invocation)
+        } catch ProcessError.failed(_, _, _, let diagnostics) {
+            throw BuildError.manifestFailed(path: packageRoot, diagnostics: diagnostics)
+        }
+        do {
+            return try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
+        } catch {
+            throw BuildError.describeUnreadable(path: packageRoot, reason: "\(error)")
+        }
+    }
+
+    /// Stages every artifact (in parallel: stripping and compressing are the
+    /// slow parts), then commits them all; a failure commits nothing.
+    func write(
+        _ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions, readiness: Readiness
+    ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
+        var staged: [StagedArtifact] = []
+        do {
+            try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
+                for artifact in artifacts {
+                    group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
+                }
+                for try await artifact in group { staged.append(artifact) }
+            }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        staged.sort { $0.artifact.product < $1.artifact.product }
+        // Every artifact is checked before it is written; a failing one is not written.
+        let reports: [String: ReadinessReport]
+        do {
+            reports = try readiness.evaluate(staged)
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        let failed = await readiness.report(reports)
+        if !failed.isEmpty && !readiness.skipChecks {
+            staged.filter { failed.contains($0.artifact.product) }.forEach { $0.discard() }
+            staged.removeAll { failed.contains($0.artifact.product) }
+        }
+        for (index, artifact) in staged.enumerated() {
+            do {
+                try artifact.commit()
+            } catch {
+                staged[(index + 1)...].forEach { $0.discard() }
+                throw error
+            }
+        }
+        let committed = try staged.map { item in
+            let executable = item.artifact.executable
+            return WrittenArtifact(
+                product: item.artifact.product, kind: item.artifact.kind,
+                architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
+                size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
+                readiness: reports[item.artifact.product],
+                bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [])
+        }
+        return (committed, readiness.skipChecks ? [] : failed)
+    }
+
+    func stage(_ artifact: PlannedArtifact, toolchain: Toolchain, zipOptions: ZipOptions) async throws -> StagedArtifact {
+        let strip = artifact.stripsSymbols ? toolchain : nil
+        return try await ArtifactWriter.stage(
+            artifact, currentDirectory: context.currentDirectory, zipOptions: zipOptions
+        ) { destination in
+            if let strip {
+                _ = try await run(capturing: try strip.stripInvocation(input: artifact.sourceBinary, output: destination))
+            } else {
+                try FileSystem.copyFile(from: artifact.sourceBinary, to: destination, mode: 0o755)
+            }
+        }
+    }
+
+    func run(capturing invocation: Invocation) async throws -> CapturedOutput {
+        if input.verbose { context.console.progress("$ \(invocation.commandLine)") }
+        return try await context.runner.capture(invocation)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import TOMLKit
+
+/// `swift-lambda.toml`: a `[build]` table of build options, one
+/// `[functions.<product>]` table per function that differs, and
+/// `[workspace] members` for a repository of several packages. Every key is
+/// checked: an unknown key or a wrong type is an error naming the file, the
+/// key and its line, because a setting that is silently ignored is a
+/// deployment that silently differs.
+public struct ConfigFile: Sendable, Equatable {
+    public static let defaultName = "swift-lambda.toml"
+
+    public var path: String
+    public var build: Layer
+    /// By product name.
+    public var functions: [String: Layer]
+    /// `[workspace] members`: globs relative to the file's directory; nil without a `[workspace]` table.
+    public var workspaceMembers: [String]?
+    /// The line of each function's table header, for errors about the product.
+    public var functionLines: [String: Int]
+
+    public var directory: String { (path as NSString).deletingLastPathComponent }
+
+    /// Reads and checks the file at `path`.
+    public static func load(_ path: String) throws -> ConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError.unreadable(path: path) }
+        return try ConfigFile(text: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    public init(text: String, path: String) throws {
+        self.path = path
+        let locator = KeyLocator(text: text)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError.syntax(path: path, line: error.source.begin.line, column: error.source.begin.column, message: error.description)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        build = Layer()
+        functions = [:]
+        functionLines = [:]
+        workspaceMembers = nil
+
+        for key in table.keys.sorted() {
+            let value = table[key]
+            switch key {
+            case "build":
+                guard let build = value?.table else { throw wrongType("build", expected: "a table", locator) }
+                self.build = try Self.layer(build, table: "build", allowed: Setting.allCases, path: path, directory: directory, locator: locator)
+            case "functions":
+                guard let functions = value?.table else { throw wrongType("functions", expected: "a table", locator) }
+                for product in functions.keys.sorted() {
+                    let name = "functions.\(product)"
+                    guard let settings = functions[product]?.table else { throw wrongType(name, expected: "a table", locator) }
+                    self.functions[product] = try Self.layer(
+                        settings, table: name, allowed: Setting.perFunction, path: path, directory: directory, locator: locator)
+                    functionLines[product] = locator.line(ofTable: name)
+                }
+            case "workspace":
+                guard let workspace = value?.table else { throw wrongType("workspace", expected: "a table", locator) }
+                for workspaceKey in workspace.keys.sorted() where workspaceKey != "members" {
+                    throw ConfigError.unknownKey(
+                        path: path, key: "workspace.\(workspaceKey)", line: locator.line(of: workspaceKey, inTable: "workspace"),
+                        known: ["members"])
+                }
+                guard let members = workspace["members"] else { workspaceMembers = []; continue }
+                guard let list = Self.strings(members) else {
+                    throw ConfigError.wrongType(
+                        path: path, key: "workspace.members", line: locator.line(of: "members", inTable: "workspace"),
+                        expected: Setting.ValueType.list.description)
+                }
+                workspaceMembers = list
+            default:
+                throw ConfigError.unknownKey(
+                    path: path, key: key, line: locator.line(ofTable: key) ?? locator.line(of: key, inTable: ""),
+                    known: ["build", "functions", "workspace"])
+            }
+        }
+
+        func wrongType(_ key: String, expected: String, _ locator: KeyLocator) -> ConfigError {
+            ConfigError.wrongType(path: path, key: key, line: locator.line(ofTable: key) ?? locator.line(of: key, inTable: ""), expected: expected)
+        }
+    }
+
+    static func layer(
+        _ table: TOMLTable, table name: String, allowed: [Setting], path: String, directory: String, locator: KeyLocator
+    ) throws -> Layer {
+        var layer = Layer()
+        for key in table.keys.sorted() {
+            let line = locator.line(of: key, inTable: name)
+            guard let setting = Setting(rawValue: key), allowed.contains(setting) else {
+                throw ConfigError.unknownKey(path: path, key: "\(name).\(key)", line: line, known: allowed.map(\.rawValue).sorted())
+            }
+            // In a function's table `flatten` says whether this function is the flattened one.
+            let type: Setting.ValueType = setting == .flatten && name.hasPrefix("functions.") ? .bool : setting.type
+            let value: SettingValue?
+            switch type {
+            case .bool: value = table[key]?.bool.map(SettingValue.bool)
+            case .string: value = table[key]?.string.map(SettingValue.string)
+            case .list: value = table[key].flatMap(strings).map(SettingValue.list)
+            }
+            guard let value else {
+                throw ConfigError.wrongType(path: path, key: "\(name).\(key)", line: line, expected: type.description)
+            }
+            layer.set(setting, value, from: Origin(.file(path: path, table: name, line: line), baseDirectory: directory))
+        }
+        return layer
+    }
+
+    static func strings(_ value: any TOMLValueConvertible) -> [String]? {
+        guard let array = value.array else { return nil }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string else { return nil }
+            strings.append(string)
+        }
+        return strings
+    }
+}
+
+/// Finds the line of a key in TOML text (TOMLKit keeps no positions for
+/// values): the line of `key =` under the `[table]` header, or in the table's
+/// dotted form (`build.release = true` at the top level).
+struct KeyLocator {
+    /// Each non-comment line's number, the table it is in and its key, if it assigns one.
+    private var assignments: [(line: Int, table: String, key: String)] = []
+    private var headers: [String: Int] = [:]
+
+    init(text: String) {
+        var table = ""
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                    .split(separator: "#").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t")) } ?? ""
+                table = Self.normalize(name)
+                if headers[table] == nil { headers[table] = index + 1 }
+            } else if let equals = line.firstIndex(of: "="), !line.hasPrefix("#") {
+                let key = Self.normalize(String(line[..<equals]))
+                assignments.append((index + 1, table, key))
+            }
+        }
+    }
+
+    func line(of key: String, inTable table: String) -> Int? {
+        let dotted = table.isEmpty ? key : "\(table).\(key)"
+        return assignments.first { ($0.table == table && $0.key == key) || ($0.table.isEmpty && $0.key == dotted) }?.line
+            ?? assignments.first { $0.table.isEmpty && $0.key.hasPrefix(dotted + ".") }?.line
+    }
+
+    func line(ofTable table: String) -> Int? { headers[table] }
+
+    /// `functions . "echo"` and `functions.echo` are the same name.
+    private static func normalize(_ name: String) -> String {
+        name.split(separator: ".").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")) }.joined(separator: ".")
+    }
+}
+
+/// Why a configuration could not be used: each names where to fix it.
+public enum ConfigError: Error, Sendable, Equatable {
+    case unreadable(path: String)
+    case syntax(path: String, line: Int, column: Int, message: String)
+    case unknownKey(path: String, key: String, line: Int?, known: [String])
+    case wrongType(path: String, key: String, line: Int?, expected: String)
+    case badValue(setting: String, origin: String, value: String, expected: String)
+    case unknownFunction(path: String, product: String, line: Int?, available: [String])
+    case twoFlattened(first: String, second: String)
+}
+
+extension ConfigError: CustomStringConvertible {
+    public var description: String {
+        func at(_ path: String, _ line: Int?) -> String { line.map { "\(path):\($0)" } ?? path }
+        switch self {
+        case .unreadable(let path):
+            return "cannot read the configuration file \(path); check the path given to --config"
+        case .syntax(let path, let line, let column, let message):
+            return "\(path):\(line):\(column): \(message); fix the TOML syntax there"
+        case .unknownKey(let path, let key, let line, let known):
+            return "\(at(path, line)): unknown key '\(key)'; known keys there: \(known.joined(separator: ", "))"
+        case .wrongType(let path, let key, let line, let expected):
+            return "\(at(path, line)): '\(key)' must be \(expected)"
+        case .badValue(let setting, let origin, let value, let expected):
+            return "\(origin): \(setting) = '\(value)' is not valid; use \(expected)"
+        case .unknownFunction(let path, let product, let line, let available):
+            return "\(at(path, line)): [functions.\(product)] names no executable product being built; products: \(available.joined(separator: ", "))"
+        case .twoFlattened(let first, let second):
+            return "both \(first) and \(second) ask to be flattened into the lambda directory; only one bootstrap fits there"
+        }
+    }
+}
