@@ -9,12 +9,30 @@ public protocol Console: Sendable {
     func result(_ line: String)
 }
 
-/// The terminal.
+/// The terminal. `error:` and `warning:` are coloured only when standard
+/// error is a terminal and `NO_COLOR` is not set (no-color.org).
 public struct StandardConsole: Console {
-    public init() {}
+    var colour: Bool
+
+    public init(environment: [String: String]) {
+        colour = Self.usesColour(environment: environment, descriptor: STDERR_FILENO)
+    }
+
+    public static func usesColour(environment: [String: String], descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    /// `line` with its `error:` (red) or `warning:` (yellow) prefix coloured when `colour` is on.
+    public static func styled(_ line: String, colour: Bool) -> String {
+        guard colour else { return line }
+        for (prefix, code) in [("error:", "1;31"), ("warning:", "1;33")] where line.hasPrefix(prefix) {
+            return "\u{1B}[\(code)m\(prefix)\u{1B}[0m" + line.dropFirst(prefix.count)
+        }
+        return line
+    }
 
     public func progress(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((Self.styled(line, colour: colour) + "\n").utf8))
     }
 
     public func result(_ line: String) {
@@ -49,7 +67,7 @@ public struct BuildContext: Sendable {
             environment: environment,
             currentDirectory: FileSystem.currentDirectory,
             runner: SubprocessRunner(environment: environment),
-            console: StandardConsole()
+            console: StandardConsole(environment: environment)
         )
     }
 

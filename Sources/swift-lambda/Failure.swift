@@ -11,7 +11,8 @@ enum Failure {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            let colour = StandardConsole.usesColour(environment: ProcessInfo.processInfo.environment, descriptor: STDERR_FILENO)
+            FileHandle.standardError.write(Data((StandardConsole.styled("error: \(error)", colour: colour) + "\n").utf8))
             throw ExitCode((error as? BuildError)?.exitStatus ?? 1)
         }
     }

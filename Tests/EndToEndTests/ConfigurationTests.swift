@@ -153,4 +153,22 @@ import Testing
         #expect(summary["artifacts"] as? Int == 2)
         #expect(summary["configuration"] as? String == "debug")
     }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() throws {
+        let root = try Harness.fixture("tiny")
+        try "[build]\nrelese = true\n".write(toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let red = "\u{1B}[1;31merror:\u{1B}[0m"
+        // Into a file (not a terminal): plain.
+        let piped = try Harness.run(["build"], in: root)
+        #expect(piped.standardError.hasPrefix("error: ") && !piped.standardError.contains("\u{1B}"))
+        // Under a pseudo-terminal (script(1)): coloured, unless NO_COLOR is set.
+        let command = "\(Harness.executable) build"
+        var plain = Self.environment(["TERM": "xterm"])
+        plain.removeValue(forKey: "NO_COLOR")  // `swift test` may set it for its own children
+        let terminal = try Harness.runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], in: root, environment: plain)
+        #expect(terminal.standardOutput.contains(red), "\(terminal.standardOutput)")
+        let noColor = try Harness.runProcess(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], in: root, environment: Self.environment(["TERM": "xterm", "NO_COLOR": "1"]))
+        #expect(noColor.standardOutput.contains("error: ") && !noColor.standardOutput.contains("\u{1B}["), "\(noColor.standardOutput)")
+    }
 }
