@@ -32,7 +32,10 @@ let package = Package(
         // The build workflow: describe, plan, compile, package, summarise.
         .target(
             name: "LambdaBuild",
-            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
+            dependencies: [
+                "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         // Settings from swift-lambda.toml, SWIFT_LAMBDA_* variables and flags, layered, with their origins.

@@ -32,6 +32,13 @@ public struct StagedArtifact: Sendable {
     /// Staged items and where they go, committed in order.
     var moves: [(staged: String, destination: String)]
 
+    /// An artifact with nothing staged yet.
+    public init(artifact: PlannedArtifact, zip: ZipSummary?) {
+        self.artifact = artifact
+        self.zip = zip
+        self.moves = []
+    }
+
     /// Moves everything into place (files by rename, directories swapped).
     public func commit() throws {
         for move in moves {
@@ -64,7 +71,7 @@ public enum ArtifactWriter {
         var contents = try ArtifactContents.resolve(
             artifact, executableSource: artifact.sourceBinary, currentDirectory: currentDirectory)
 
-        var staged = StagedArtifact(artifact: artifact, zip: nil, moves: [])
+        var staged = StagedArtifact(artifact: artifact, zip: nil)
         do {
             // Where each part is built: inside one staged copy of an owned
             // root, or beside its own destination in a shared root.

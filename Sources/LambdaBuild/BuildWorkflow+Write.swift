@@ -31,13 +31,26 @@ extension BuildWorkflow {
     }
 
     func queryBinPath(_ backend: any CompilerBackend, _ request: BuildRequest) async throws -> String {
-        let output = try await run(capturing: backend.binPathInvocation(for: request))
-        return try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
+        let invocation = backend.binPathInvocation(for: request)
+        let cache = CommandCache(packageRoot: request.packagePath)
+        let key = CommandCache.key(["bin path v1", invocation.commandLine, invocation.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ?? "-")" }.joined(separator: " "), FileSystem.stamp(of: invocation.executable, followingSymlinks: true) ?? ""])
+        if let cached = cache.output(for: key) {
+            return try backend.hostBinPath(fromOutput: String(decoding: cached, as: UTF8.self), request: request)
+        }
+        let output = try await run(capturing: invocation)
+        let path = try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
+        cache.store(output.standardOutput, for: key)
+        return path
     }
 
     func describe(_ packageRoot: String, toolchain: Toolchain) async throws -> PackageDescription {
         let invocation = Invocation(
             executable: toolchain.swift, arguments: ["package", "--package-path", packageRoot, "describe", "--type", "json"])
+        let cache = CommandCache(packageRoot: packageRoot)
+        let key = CommandCache.describeKey(root: packageRoot, swift: toolchain.swift)
+        if let cached = cache.output(for: key), let package = try? PackageDescription.decode(fromDescribeOutput: cached) {
+            return package
+        }
         let output: CapturedOutput
         do {
             output = try await run(capturing: invocation)
@@ -45,7 +58,9 @@ extension BuildWorkflow {
             throw BuildError.manifestFailed(path: packageRoot, diagnostics: diagnostics)
         }
         do {
-            return try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
+            let package = try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
+            cache.store(output.standardOutput, for: key)
+            return package
         } catch {
             throw BuildError.describeUnreadable(path: packageRoot, reason: "\(error)")
         }
@@ -54,12 +69,21 @@ extension BuildWorkflow {
     /// Stages every artifact (in parallel: stripping and compressing are the
     /// slow parts), then commits them all; a failure commits nothing.
     func write(
-        _ artifacts: [PlannedArtifact], toolchain: Toolchain, zipOptions: ZipOptions, readiness: Readiness
+        _ artifacts: [PlannedArtifact], root: String, lambdaDirectory: String, toolchain: Toolchain, zipOptions: ZipOptions,
+        readiness: Readiness
     ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
-        var staged: [StagedArtifact] = []
+        var state = UpToDate(root: root, lambdaDirectory: lambdaDirectory)
+        // An artifact whose inputs did not change since the last run is taken as it is on disk.
+        var staged: [StagedArtifact] = artifacts.compactMap { artifact in
+            state.current(artifact, zipOptions: zipOptions).map { StagedArtifact(upToDate: artifact, record: $0) }
+        }
+        let unchanged = Set(staged.map(\.artifact.product))
+        if input.verbose, !unchanged.isEmpty {
+            context.console.progress("Up to date, not rewritten: \(unchanged.sorted().joined(separator: ", "))")
+        }
         do {
             try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
-                for artifact in artifacts {
+                for artifact in artifacts where !unchanged.contains(artifact.product) {
                     group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
                 }
                 for try await artifact in group { staged.append(artifact) }
@@ -90,6 +114,10 @@ extension BuildWorkflow {
                 throw error
             }
         }
+        for item in staged where !unchanged.contains(item.artifact.product) {
+            state.record(item.artifact, zip: item.zip, unzippedBytes: item.unzippedBytes, zipOptions: zipOptions)
+        }
+        state.save()
         let committed = try staged.map { item in
             let executable = item.artifact.executable
             return WrittenArtifact(
@@ -118,5 +146,20 @@ extension BuildWorkflow {
     func run(capturing invocation: Invocation) async throws -> CapturedOutput {
         if input.verbose { context.console.progress("$ \(invocation.commandLine)") }
         return try await context.runner.capture(invocation)
+    }
+}
+
+extension StagedArtifact {
+    /// An artifact already on disk as the last run wrote it: nothing to
+    /// commit, checked where it lies.
+    init(upToDate artifact: PlannedArtifact, record: UpToDate.Record) {
+        self.init(artifact: artifact, zip: nil)
+        stagedExecutable = artifact.executable
+        unzippedBytes = record.unzippedBytes
+        if let path = artifact.zip?.path, let size = record.zipSize,
+            let digest = record.zipSHA256.flatMap({ Data(base64Encoded: $0) })
+        {
+            zip = ZipSummary(path: path, size: size, sha256: [UInt8](digest))
+        }
     }
 }

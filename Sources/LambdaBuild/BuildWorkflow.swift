@@ -153,7 +153,7 @@ public struct BuildWorkflow: Sendable {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
         let (written, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
-            try await write(artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+            try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
         }
         let elapsed = clock.now - started
         switch input.messageFormat {

@@ -54,6 +54,15 @@ public enum FileSystem {
         return UInt32(info.st_mode & 0o7777)
     }
 
+    /// What changes when the item at `path` changes: kind, size, modification
+    /// time (nanoseconds), inode and mode; nil when it does not exist. Not
+    /// following a final symlink, so a link is stamped by its own change.
+    public static func stamp(of path: String, followingSymlinks: Bool = false) -> String? {
+        var info = stat()
+        guard (followingSymlinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+        return "\(info.st_mode):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)"
+    }
+
     public static func size(of path: String) throws -> Int64 {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error("read the size of", path) }

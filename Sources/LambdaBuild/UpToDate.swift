@@ -1,0 +1,91 @@
+import Archiver
+import BuildPlanner
+import Crypto
+import Foundation
+import LambdaSupport
+
+/// Skipping artifacts whose bytes would not change. An artifact's
+/// fingerprint covers everything it is made of (the built binary, bundles,
+/// includes and bundled libraries, each by size, modification time and
+/// inode; its layout and zip settings); when it matches the last run's and
+/// the written files are as that run left them, the artifact is neither
+/// stripped nor zipped again and its files keep their times, so a deploy tool
+/// that watches them sees no change.
+struct UpToDate {
+    /// What the last run wrote, per product.
+    struct Record: Codable, Equatable {
+        var fingerprint: String
+        /// Stamp of each written file (executable, zip), by path.
+        var outputs: [String: String]
+        var unzippedBytes: Int64
+        var zipSize: Int64?
+        var zipSHA256: String?
+    }
+
+    var path: String
+    var records: [String: Record]
+
+    /// The state lives in the build directory (`.build/swift-lambda/`), one file
+    /// per lambda directory, so the lambda directory holds only what is deployed.
+    init(root: String, lambdaDirectory: String) {
+        let key = SHA256.hash(data: Data(lambdaDirectory.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        path = "\(root)/.build/swift-lambda/artifacts-\(key).json"
+        records = (FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder().decode([String: Record].self, from: $0) } ?? [:]
+    }
+
+    /// The record of `artifact` when it is still current, else nil.
+    func current(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> Record? {
+        guard let record = records[artifact.product], record.fingerprint == Self.fingerprint(artifact, zipOptions: zipOptions),
+            record.outputs.allSatisfy({ FileSystem.stamp(of: $0.key) == $0.value }),
+            record.outputs.keys.contains(artifact.executable), artifact.zip.map({ record.outputs.keys.contains($0.path) }) ?? true
+        else { return nil }
+        return record
+    }
+
+    mutating func record(_ artifact: PlannedArtifact, zip: ZipSummary?, unzippedBytes: Int64, zipOptions: ZipOptions) {
+        var outputs: [String: String] = [:]
+        for path in [artifact.executable] + [artifact.zip?.path].compactMap({ $0 }) {
+            outputs[path] = FileSystem.stamp(of: path)
+        }
+        records[artifact.product] = Record(
+            fingerprint: Self.fingerprint(artifact, zipOptions: zipOptions), outputs: outputs, unzippedBytes: unzippedBytes,
+            zipSize: zip?.size, zipSHA256: zip.map { Data($0.sha256).base64EncodedString() })
+    }
+
+    /// Written under a temporary name and renamed, like every artifact.
+    func save() {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(records),
+            (try? FileSystem.prepareWritableDirectory(FileSystem.parent(of: path))) != nil
+        else { return }
+        let staging = FileSystem.stagingPath(for: path)
+        guard FileManager.default.createFile(atPath: staging, contents: data) else { return }
+        if rename(staging, path) != 0 { try? FileSystem.removeItem(staging) }
+    }
+
+    static func fingerprint(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Data((text + "\n").utf8)) }
+        add("swift-lambda artifact v1")
+        add("\(artifact)")
+        add("zip \(zipOptions.modificationTime) \(zipOptions.compressionLevel)")
+        add("binary \(FileSystem.stamp(of: artifact.sourceBinary) ?? "missing")")
+        for source in artifact.bundles.map(\.source) + artifact.includes.map(\.source) {
+            addTree(source, into: &hasher)
+        }
+        for library in artifact.libraries {
+            if case .file(let source) = library.content { add("library \(source) \(FileSystem.stamp(of: source) ?? "missing")") }
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Every item under `path` with its stamp, in sorted order.
+    private static func addTree(_ path: String, into hasher: inout SHA256) {
+        hasher.update(data: Data("\(path) \(FileSystem.stamp(of: path) ?? "missing")\n".utf8))
+        guard FileSystem.kind(of: path, followingSymlinks: true) == .directory else { return }
+        for name in (try? FileSystem.contentsOfDirectory(path)) ?? [] {
+            addTree("\(path)/\(name)", into: &hasher)
+        }
+    }
+}
