@@ -23,11 +23,8 @@ struct CommandCache {
     }
 
     func store(_ output: [UInt8], for key: String) {
-        guard (try? FileSystem.prepareWritableDirectory(directory)) != nil else { return }
-        let path = "\(directory)/\(key)"
-        let staging = FileSystem.stagingPath(for: path)
-        guard FileManager.default.createFile(atPath: staging, contents: Data(output)) else { return }
-        if rename(staging, path) != 0 { try? FileSystem.removeItem(staging) }
+        // A cache that cannot be written only costs the next run its shortcut.
+        try? FileSystem.writeAtomically(output, to: "\(directory)/\(key)")
     }
 
     static func key(_ parts: [String]) -> String {

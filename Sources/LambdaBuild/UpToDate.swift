@@ -56,12 +56,9 @@ struct UpToDate {
     func save() {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(records),
-            (try? FileSystem.prepareWritableDirectory(FileSystem.parent(of: path))) != nil
-        else { return }
-        let staging = FileSystem.stagingPath(for: path)
-        guard FileManager.default.createFile(atPath: staging, contents: data) else { return }
-        if rename(staging, path) != 0 { try? FileSystem.removeItem(staging) }
+        guard let data = try? encoder.encode(records) else { return }
+        // A state that cannot be saved only costs the next run its shortcut.
+        try? FileSystem.writeAtomically([UInt8](data), to: path)
     }
 
     static func fingerprint(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> String {

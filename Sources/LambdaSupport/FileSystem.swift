@@ -63,6 +63,21 @@ public enum FileSystem {
         return "\(info.st_mode):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)"
     }
 
+    /// Writes `bytes` to a staging name beside `path` and renames it into
+    /// place, so a reader sees the old file or the new one, never a part.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        try prepareWritableDirectory(parent(of: path))
+        let staging = stagingPath(for: path)
+        guard FileManager.default.createFile(atPath: staging, contents: Data(bytes)) else {
+            throw FileSystemError.operationFailed(operation: "write", path: staging, reason: "could not create the file")
+        }
+        guard rename(staging, path) == 0 else {
+            let failure = error("rename into place", path)
+            try? removeItem(staging)
+            throw failure
+        }
+    }
+
     public static func size(of path: String) throws -> Int64 {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error("read the size of", path) }
