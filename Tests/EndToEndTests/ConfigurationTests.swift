@@ -171,4 +171,42 @@ import Testing
             "/usr/bin/script", ["-qec", command, "/dev/null"], in: root, environment: Self.environment(["TERM": "xterm", "NO_COLOR": "1"]))
         #expect(noColor.standardOutput.contains("error: ") && !noColor.standardOutput.contains("\u{1B}["), "\(noColor.standardOutput)")
     }
+
+    @Test func anUnchangedArtifactIsNotRewrittenAndAChangedInputRewritesIt() throws {
+        let root = try Harness.fixture("tiny")
+        try "v1".write(toFile: "\(root)/notes.txt", atomically: true, encoding: .utf8)
+        let arguments = ["build", "--product", "Hello", "--output-format", "zip", "--include", "notes.txt", "-v"]
+        let first = try Harness.run(arguments, in: root)
+        #expect(first.status == 0, "\(first.standardError)")
+        let zip = "\(root)/target/lambda/Hello/bootstrap.zip"
+        func stamp() throws -> Date? { try FileManager.default.attributesOfItem(atPath: zip)[.modificationDate] as? Date }
+        let before = try stamp()
+        let bytes = FileManager.default.contents(atPath: zip)
+
+        let second = try Harness.run(arguments, in: root)
+        #expect(second.status == 0, "\(second.standardError)")
+        #expect(second.standardError.contains("Up to date, not rewritten: Hello"))
+        // No SwiftPM manifest load but the build's own: describe and the bin path came from the cache.
+        #expect(!second.standardError.contains("describe --type json"))
+        #expect(!second.standardError.contains("--show-bin-path"))
+        #expect(try stamp() == before)
+        #expect(second.standardOutput.contains("sha256 "), "the summary still reports the zip")
+
+        // An input changes: the artifact is written again, with the new include.
+        try "v2, longer".write(toFile: "\(root)/notes.txt", atomically: true, encoding: .utf8)
+        let third = try Harness.run(arguments, in: root)
+        #expect(third.status == 0, "\(third.standardError)")
+        #expect(!third.standardError.contains("Up to date"))
+        #expect(FileManager.default.contents(atPath: zip) != bytes)
+        #expect(try String(contentsOfFile: "\(root)/target/lambda/Hello/notes.txt", encoding: .utf8) == "v2, longer")
+
+        // A deleted output is noticed too.
+        try FileManager.default.removeItem(atPath: zip)
+        let fourth = try Harness.run(arguments, in: root)
+        #expect(fourth.status == 0 && FileManager.default.fileExists(atPath: zip), "\(fourth.standardError)")
+        // A new source file changes what SwiftPM would describe: asked again.
+        try "print(1)\n".write(toFile: "\(root)/Sources/Hello/extra.swift", atomically: true, encoding: .utf8)
+        let fifth = try Harness.run(arguments, in: root)
+        #expect(fifth.standardError.contains("describe --type json"), "\(fifth.standardError)")
+    }
 }
