@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // The CLI: parsing and dispatch only.
@@ -68,6 +69,18 @@ let package = Package(
         ),
 
         .target(name: "CSystemShims"),
+
+        // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
+        .target(
+            name: "LambdaEmulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // Benchmarks/zip.sh: the zip writer against Info-ZIP zip.
         .executableTarget(
