@@ -24,7 +24,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaInvoke",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -79,6 +79,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Running artifacts as Lambda would: locate or unzip, start with Lambda's environment, invoke, serve.
+        .target(
+            name: "LambdaInvoke",
+            dependencies: ["LambdaEmulator", "Archiver", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
 
