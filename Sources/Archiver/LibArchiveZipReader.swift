@@ -31,8 +31,10 @@ final class LibArchiveZipReader {
         guard archive_read_support_format_zip(archive) == ARCHIVE_OK else {
             throw ArchiverError.unreadableArchive(path: path, message: readError())
         }
+        // Not ARCHIVE_EXTRACT_UNLINK: with it, libarchive replaces a planted symlink by a directory
+        // instead of refusing the entry, silently changing the layout.
         let options = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-            | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_UNLINK
+            | ARCHIVE_EXTRACT_SECURE_NODOTDOT
         guard archive_write_disk_set_options(disk, options) == ARCHIVE_OK else {
             throw ArchiverError.libarchive(operation: "archive_write_disk_set_options", entry: nil, message: diskError())
         }
@@ -44,6 +46,20 @@ final class LibArchiveZipReader {
     deinit {
         archive_read_free(archive)
         archive_write_free(disk)
+    }
+
+    /// Runs `body` with this thread's character type set to UTF-8. libarchive converts entry
+    /// names through the current locale, and a Swift program runs in the "C" locale, where a
+    /// UTF-8 name such as `é.txt` cannot be converted and comes back empty. `uselocale` changes
+    /// this thread only, and `body` does not suspend.
+    static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
+        guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return try body() }
+        let previous = uselocale(utf8)
+        defer {
+            uselocale(previous)
+            freelocale(utf8)
+        }
+        return try body()
     }
 
     /// Writes every entry under `root` (an absolute path without symlinks, which must exist),

@@ -34,9 +34,11 @@ public enum ZipReader {
         }
         let root = String(cString: resolved)
         free(resolved)
-        let reader = try LibArchiveZipReader(path: zip)
-        return try reader.extractAll(into: root) { name in
-            try checkStoredName(name, in: zip)
+        return try LibArchiveZipReader.withUTF8Names {
+            let reader = try LibArchiveZipReader(path: zip)
+            return try reader.extractAll(into: root) { name in
+                try checkStoredName(name, in: zip)
+            }
         }
     }
 
