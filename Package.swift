@@ -95,7 +95,7 @@ let package = Package(
             path: "Benchmarks/ZipBenchmark"
         ),
 
-        // Test-only helpers: fixture packages, a small Runtime API emulator.
+        // Test-only helpers: fixture packages, a small Runtime API emulator, a raw HTTP client.
         .target(
             name: "LambdaTestSupport",
             path: "Tests/LambdaTestSupport",
@@ -125,6 +125,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaEmulatorTests", dependencies: ["LambdaEmulator", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",

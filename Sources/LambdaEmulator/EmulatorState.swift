@@ -5,6 +5,8 @@ import NIOCore
 public struct EmulatorSnapshot: Sendable {
     /// `GET invocation/next` requests received since the emulator started.
     public var runtimeNextCount = 0
+    /// How many of them are waiting for an invocation now.
+    public var runtimeWaiting = 0
     /// When the first of them arrived after the last `resetEnvironment()`.
     public var firstNext: ContinuousClock.Instant?
     /// The first request of any kind after the last reset (a hand-started runtime's first contact).
@@ -98,6 +100,7 @@ struct EmulatorState: Sendable {
     var currentSnapshot: EmulatorSnapshot {
         var copy = snapshot
         copy.queued = queue
+        copy.runtimeWaiting = runtimeWaiters.count
         copy.inFlight = records.compactMap { id, record in
             if case .inFlight = record.phase { return id }
             return nil
