@@ -95,9 +95,10 @@ let package = Package(
             path: "Benchmarks/ZipBenchmark"
         ),
 
-        // Test-only helpers: fixture packages, a small Runtime API emulator, a raw HTTP client.
+        // Test-only helpers: fixture packages, compiled fixture runtimes, a small Runtime API emulator, a raw HTTP client.
         .target(
             name: "LambdaTestSupport",
+            dependencies: ["Archiver"],
             path: "Tests/LambdaTestSupport",
             swiftSettings: strictSettings
         ),
@@ -128,6 +129,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaEmulatorTests", dependencies: ["LambdaEmulator", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaInvokeTests",
+            dependencies: ["LambdaInvoke", "LambdaEmulator", "LambdaSupport", "Archiver", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -17,6 +17,17 @@ public struct PreparedArtifacts: Sendable {
     /// The temporary directory holding unpacked zips, if any.
     public var temporaryDirectory: String?
 
+    public init(
+        function: String, taskRoot: String, optRoot: String, extensions: [(name: String, executable: String)] = [],
+        temporaryDirectory: String? = nil
+    ) {
+        self.function = function
+        self.taskRoot = taskRoot
+        self.optRoot = optRoot
+        self.extensions = extensions
+        self.temporaryDirectory = temporaryDirectory
+    }
+
     /// Removes the unpacked zips. Call it once every process started from them has ended.
     public func remove() {
         if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }

@@ -161,7 +161,7 @@ public actor ExecutionEnvironment {
             let names = emulator.snapshot.extensions.filter { !$0.isWaiting }.map(\.name)
             throw InvokeError.extensionsNotReady(names: names, limit: limit)
         default:
-            try throwExtensionFault(step)
+            try throwExtensionFault(ready)
             return initDuration
         }
     }
