@@ -95,10 +95,10 @@ let package = Package(
             path: "Benchmarks/ZipBenchmark"
         ),
 
-        // Test-only helpers: fixture packages, compiled fixture runtimes, a small Runtime API emulator, a raw HTTP client.
+        // Test-only helpers: a Swift SDK for the host, compiled fixture runtimes, a raw HTTP client.
         .target(
             name: "LambdaTestSupport",
-            dependencies: ["Archiver"],
+            dependencies: ["Archiver", "LambdaEmulator", "LambdaInvoke"],
             path: "Tests/LambdaTestSupport",
             swiftSettings: strictSettings
         ),
@@ -136,7 +136,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke"],
             // Packages the tests copy and build; not part of this target.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
