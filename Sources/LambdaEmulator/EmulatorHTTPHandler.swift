@@ -55,6 +55,11 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    /// A reset or a read error ends the connection; closing it withdraws its pending poll.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         cancelPending?()
         cancelPending = nil

@@ -34,7 +34,7 @@ struct Invoke: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable in the function's environment (repeatable).", valueName: "key=value"))
     var environment: [String] = []
 
-    @Option(help: ArgumentHelp("Seconds the invocation may run before it is killed (default 3, as on Lambda).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds the invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
     @Option(help: ArgumentHelp("The package whose target/lambda holds the function (default: the current directory).", valueName: "dir"))

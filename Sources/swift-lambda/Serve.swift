@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A function to start and keep warm (default: none; start one by hand).", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("The port on 127.0.0.1 (default: 0, a free one).", valueName: "port"))
+    @Option(help: ArgumentHelp("The port on 127.0.0.1; 0 picks a free one.", valueName: "port"))
     var port = 0
 
     @Flag(help: "With NAME: run bootstrap.zip and the extensions' layer zips, unpacked.")
@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: ArgumentHelp("With NAME: set a variable in the function's environment (repeatable).", valueName: "key=value"))
     var environment: [String] = []
 
-    @Option(help: ArgumentHelp("Seconds an invocation may run (default 3, as on Lambda).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds an invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
     @Option(help: ArgumentHelp("With NAME: the package whose target/lambda holds it.", valueName: "dir"))
