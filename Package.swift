@@ -18,13 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // The CLI: parsing and dispatch only.
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaInvoke",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -79,6 +80,24 @@ let package = Package(
 
         .target(name: "CSystemShims"),
 
+        // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
+        .target(
+            name: "LambdaEmulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Running artifacts as Lambda would: locate or unzip, start with Lambda's environment, invoke, serve.
+        .target(
+            name: "LambdaInvoke",
+            dependencies: ["LambdaEmulator", "Archiver", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
+
         // Benchmarks/zip.sh: the zip writer against Info-ZIP zip.
         .executableTarget(
             name: "zip-benchmark",
@@ -86,9 +105,10 @@ let package = Package(
             path: "Benchmarks/ZipBenchmark"
         ),
 
-        // Test-only helpers: fixture packages, a small Runtime API emulator.
+        // Test-only helpers: a Swift SDK for the host, compiled fixture runtimes, a raw HTTP client.
         .target(
             name: "LambdaTestSupport",
+            dependencies: ["Archiver", "LambdaEmulator", "LambdaInvoke"],
             path: "Tests/LambdaTestSupport",
             swiftSettings: strictSettings
         ),
@@ -121,8 +141,15 @@ let package = Package(
             name: "LambdaConfigTests", dependencies: ["LambdaConfig", "BuildPlanner"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "LambdaEmulatorTests", dependencies: ["LambdaEmulator", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaInvokeTests",
+            dependencies: ["LambdaInvoke", "LambdaEmulator", "LambdaSupport", "Archiver", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke"],
             // Packages the tests copy and build; not part of this target.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

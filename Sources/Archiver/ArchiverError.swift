@@ -29,6 +29,10 @@ public enum ArchiverError: Error, Sendable, Equatable {
     case libarchive(operation: String, entry: String?, message: String)
     /// The bytes libarchive wrote are not laid out as expected (a libarchive change or a bug here).
     case unexpectedZipLayout(String)
+    /// A zip that cannot be read (not a zip, truncated, damaged); `message` is libarchive's.
+    case unreadableArchive(path: String, message: String)
+    /// A zip entry that would land outside the directory it is unpacked into.
+    case unsafeArchiveEntry(archive: String, entry: String, problem: PathProblem)
 
     public enum PathProblem: Sendable, Equatable {
         case empty
@@ -80,6 +84,10 @@ extension ArchiverError: CustomStringConvertible {
             return "libarchive \(operation) failed\(suffix): \(message)"
         case .unexpectedZipLayout(let detail):
             return "the zip written by libarchive is not laid out as expected (\(detail)); please report this"
+        case .unreadableArchive(let path, let message):
+            return "cannot read '\(path)' as a zip (\(message)); build it again with swift-lambda build --output-format zip"
+        case .unsafeArchiveEntry(let archive, let entry, let problem):
+            return "'\(archive)' holds an entry '\(entry)' that \(problem.sentence); it was not unpacked. Rebuild the zip with swift-lambda build"
         }
     }
 }

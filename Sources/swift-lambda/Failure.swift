@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import LambdaBuild
+import LambdaInvoke
 
 /// Turns a library error into one `error:` line (its description says what
-/// to do) and the exit status: the compiler's own when the compiler failed.
+/// to do) and the exit status: the compiler's own when the compiler failed, 130 after Ctrl-C.
 enum Failure {
     static func report(_ body: () async throws -> Void) async throws {
         do {
@@ -13,7 +14,7 @@ enum Failure {
         } catch {
             let colour = StandardConsole.usesColour(environment: ProcessInfo.processInfo.environment, descriptor: STDERR_FILENO)
             FileHandle.standardError.write(Data((StandardConsole.styled("error: \(error)", colour: colour) + "\n").utf8))
-            throw ExitCode((error as? BuildError)?.exitStatus ?? 1)
+            throw ExitCode((error as? BuildError)?.exitStatus ?? (error as? InvokeError)?.exitStatus ?? 1)
         }
     }
 }

@@ -5,8 +5,8 @@ import ArgumentParser
 struct SwiftLambda: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swift-lambda",
-        abstract: "Build Swift packages into AWS Lambda functions and extensions.",
+        abstract: "Build Swift packages into AWS Lambda functions and extensions, and run them locally.",
         version: "0.1.0",
-        subcommands: [Build.self]
+        subcommands: [Build.self, Invoke.self, Serve.self]
     )
 }

@@ -67,21 +67,25 @@ import Glibc
         let task = "\(image)/var/task"
         let unzip = try Harness.runProcess("/usr/bin/env", ["bsdtar", "-xf", zipPath, "-C", task], in: root)
         #expect(unzip.status == 0, "\(unzip.standardError)")
-        let lambdaLibraryPath = ["LD_LIBRARY_PATH": "/lib64:/usr/lib64:/var/task:/var/task/lib:/opt/lib"]
-        let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-            executable: "/usr/sbin/chroot", arguments: [image, "/var/task/bootstrap"],
-            event: Array("a: [1, 2]\nb: c\n".utf8), workingDirectory: task, environment: lambdaLibraryPath)
-        #expect(outcome == .response(Array(#"{"scalars":5,"libyaml":"0.2.5"}"#.utf8)), "\(stderr)")
+        // The task root handed to the emulator holds a bootstrap that enters the chroot with
+        // Lambda's LD_LIBRARY_PATH; the Runtime API variables pass through.
+        let launcher = try Harness.temporaryDirectory(prefix: "launcher")
+        try """
+            #!/bin/sh
+            export LD_LIBRARY_PATH=/lib64:/usr/lib64:/var/task:/var/task/lib:/opt/lib
+            exec /usr/sbin/chroot \(image) /var/task/bootstrap
+
+            """.write(toFile: "\(launcher)/bootstrap", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(launcher)/bootstrap")
+        let (outcome, output) = try await LocalInvocation.invoke(taskRoot: launcher, event: Array("a: [1, 2]\nb: c\n".utf8))
+        #expect(outcome == .response(Array(#"{"scalars":5,"libyaml":"0.2.5"}"#.utf8)), "\(output)")
 
         // The control: without lib/ the same root cannot start it.
         try FileManager.default.removeItem(atPath: "\(task)/lib")
         await #expect {
-            _ = try await RuntimeAPIEmulator.invokeOnce(
-                executable: "/usr/sbin/chroot", arguments: [image, "/var/task/bootstrap"], event: Array("{}".utf8),
-                workingDirectory: task, environment: lambdaLibraryPath)
+            _ = try await LocalInvocation.invoke(taskRoot: launcher, event: Array("{}".utf8))
         } throws: { error in
-            guard case RuntimeAPIEmulatorError.processExitedEarly(_, _, let stderr) = error else { return false }
-            return stderr.contains("libyaml-0.so.2: cannot open shared object file")
+            "\(error)".contains("libyaml-0.so.2: cannot open shared object file")
         }
 
         // As an extension, the libraries go to lib/ at the layer's root (/opt/lib).

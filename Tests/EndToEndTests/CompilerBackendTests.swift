@@ -22,9 +22,8 @@ import Testing
         let lambda = "\(root)/target/lambda"
         #expect(Harness.contents(of: lambda) == ["echo", "greeter", "quotes"])
         #expect(Harness.contents(of: "\(lambda)/quotes") == ["Examples_QuoteBook.resources", "bootstrap", "bootstrap.zip"])
-        let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-            executable: "\(lambda)/greeter/bootstrap", event: Array(#"{"name":"SDK"}"#.utf8), workingDirectory: "\(lambda)/greeter")
-        #expect(outcome == .response(Array(#"{"greeting":"Hello, SDK!","length":3}"#.utf8)), "\(stderr)")
+        let (outcome, output) = try await LocalInvocation.invoke(taskRoot: "\(lambda)/greeter", event: Array(#"{"name":"SDK"}"#.utf8))
+        #expect(outcome == .response(Array(#"{"greeting":"Hello, SDK!","length":3}"#.utf8)), "\(output)")
 
         // Naming an SDK is enough: with no --compiler, an SDK that can build the target is used.
         let implicit = try Harness.run(["build", "--release", "--product", "echo", "-v"] + sdk.buildArguments, in: root)

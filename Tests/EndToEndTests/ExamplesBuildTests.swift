@@ -67,10 +67,8 @@ extension SharedExamplesSuites {
             ("greeter", #"{"name":"Ada"}"#, #"{"greeting":"Hello, Ada!","length":3}"#),
         ]
         for (name, event, expected) in cases {
-            let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-                executable: "\(lambda)/\(name)/bootstrap", event: Array(event.utf8),
-                workingDirectory: "\(lambda)/\(name)")
-            #expect(outcome == .response(Array(expected.utf8)), "\(name): \(stderr)")
+            let (outcome, output) = try await LocalInvocation.invoke(taskRoot: "\(lambda)/\(name)", event: Array(event.utf8))
+            #expect(outcome == .response(Array(expected.utf8)), "\(name): \(output)")
         }
         let body = try await invokeQuotesWithMarkedBundle(in: "\(lambda)/quotes")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
@@ -106,10 +104,9 @@ func invokeQuotesWithMarkedBundle(in artifact: String) async throws -> [UInt8] {
     let quotes = "\(copy)/Examples_QuoteBook.resources/quotes.txt"
     let original = try String(contentsOfFile: quotes, encoding: .utf8)
     try (quotesMarker + "\n" + original).write(toFile: quotes, atomically: true, encoding: .utf8)
-    let (outcome, stderr) = try await RuntimeAPIEmulator.invokeOnce(
-        executable: "\(copy)/bootstrap", event: Array(#"{"index":0}"#.utf8), workingDirectory: copy)
+    let (outcome, output) = try await LocalInvocation.invoke(taskRoot: copy, event: Array(#"{"index":0}"#.utf8))
     guard case .response(let body) = outcome else {
-        Issue.record("quotes answered \(outcome): \(stderr)")
+        Issue.record("quotes answered \(outcome): \(output)")
         return []
     }
     return body

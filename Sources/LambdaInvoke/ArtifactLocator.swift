@@ -1,0 +1,130 @@
+import Archiver
+import Foundation
+import LambdaSupport
+
+/// A function (and its extensions) ready to start: where `/var/task` and `/opt` are on this
+/// machine. With `--zip` both are temporary directories holding the unpacked zips, removed by
+/// `remove()`; otherwise they are the build's own directories, which are never modified.
+public struct PreparedArtifacts: Sendable {
+    public var function: String
+    /// `/var/task`: the function's directory, or its unpacked `bootstrap.zip`.
+    public var taskRoot: String
+    public var bootstrap: String { "\(taskRoot)/bootstrap" }
+    /// `/opt`: the layer root (`<lambda-dir>`, whose `extensions/` `build --extension` writes),
+    /// or the unpacked layer zips.
+    public var optRoot: String
+    public var extensions: [(name: String, executable: String)]
+    /// The temporary directory holding unpacked zips, if any.
+    public var temporaryDirectory: String?
+
+    public init(
+        function: String, taskRoot: String, optRoot: String, extensions: [(name: String, executable: String)] = [],
+        temporaryDirectory: String? = nil
+    ) {
+        self.function = function
+        self.taskRoot = taskRoot
+        self.optRoot = optRoot
+        self.extensions = extensions
+        self.temporaryDirectory = temporaryDirectory
+    }
+
+    /// Removes the unpacked zips. Call it once every process started from them has ended.
+    public func remove() {
+        if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
+    }
+}
+
+/// Finds the artifacts `swift-lambda build` wrote and makes them runnable.
+public enum ArtifactLocator {
+    /// `--lambda-dir` (relative to the current directory), else `target/lambda` under
+    /// `--package-path` or the current directory: the same default as `build`.
+    public static func lambdaDirectory(packagePath: String?, lambdaDirectory: String?, currentDirectory: String) -> String {
+        if let lambdaDirectory { return FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory) }
+        let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
+        return "\(root)/target/lambda"
+    }
+
+    /// Checks that `<lambda-dir>/<function>/bootstrap` (or `bootstrap.zip`) and every
+    /// `<lambda-dir>/extensions/<name>` (or `<name>.zip`) exist, and with `zip` unpacks them
+    /// into a new temporary directory, as Lambda unpacks into /var/task and /opt.
+    public static func prepare(
+        function: String, extensions: [String], zip: Bool, lambdaDirectory: String
+    ) throws -> PreparedArtifacts {
+        let functionDirectory = "\(lambdaDirectory)/\(function)"
+        let source = zip ? "\(functionDirectory)/bootstrap.zip" : "\(functionDirectory)/bootstrap"
+        guard FileSystem.kind(of: source, followingSymlinks: true) == .file else {
+            throw InvokeError.artifactMissing(
+                function: function, path: source, available: available(in: lambdaDirectory, zip: zip), zip: zip)
+        }
+        for name in extensions {
+            let path = zip ? "\(lambdaDirectory)/extensions/\(name).zip" : "\(lambdaDirectory)/extensions/\(name)"
+            guard FileSystem.kind(of: path, followingSymlinks: true) == .file else {
+                throw InvokeError.extensionMissing(name: name, path: path, zip: zip)
+            }
+        }
+        guard zip else {
+            let prepared = PreparedArtifacts(
+                function: function, taskRoot: functionDirectory, optRoot: lambdaDirectory,
+                extensions: extensions.map { ($0, "\(lambdaDirectory)/extensions/\($0)") })
+            try checkExecutable(prepared.bootstrap, fromZip: false)
+            for (_, executable) in prepared.extensions { try checkExecutable(executable, fromZip: false) }
+            return prepared
+        }
+
+        let temporary = try makeTemporaryDirectory()
+        let prepared = PreparedArtifacts(
+            function: function, taskRoot: "\(temporary)/task", optRoot: "\(temporary)/opt",
+            extensions: extensions.map { ($0, "\(temporary)/opt/extensions/\($0)") }, temporaryDirectory: temporary)
+        do {
+            try ZipReader.extract(source, into: prepared.taskRoot)
+            try FileManager.default.createDirectory(atPath: prepared.optRoot, withIntermediateDirectories: true)
+            for name in extensions {
+                try ZipReader.extract("\(lambdaDirectory)/extensions/\(name).zip", into: prepared.optRoot)
+            }
+            guard FileSystem.kind(of: prepared.bootstrap, followingSymlinks: true) == .file else {
+                throw InvokeError.artifactMissing(function: function, path: "bootstrap in \(source)", available: [], zip: true)
+            }
+            try checkExecutable(prepared.bootstrap, fromZip: true)
+            for (name, executable) in prepared.extensions {
+                guard FileSystem.kind(of: executable, followingSymlinks: true) == .file else {
+                    throw InvokeError.extensionMissing(
+                        name: name, path: "extensions/\(name) in \(lambdaDirectory)/extensions/\(name).zip (an internal extension runs inside the function; leave it out)", zip: true)
+                }
+                try checkExecutable(executable, fromZip: true)
+            }
+        } catch {
+            prepared.remove()
+            throw error
+        }
+        return prepared
+    }
+
+    /// Lambda runs only files with execute permission (`Runtime.InvalidEntrypoint` otherwise),
+    /// and as a user who does not own the files of a zip: there, others need read and execute.
+    /// A local artifact needs only what starting it here takes.
+    private static func checkExecutable(_ path: String, fromZip: Bool) throws {
+        let permissions = (try? FileSystem.permissions(of: path)) ?? 0
+        let needed: UInt32 = fromZip ? 0o005 : 0o100
+        guard permissions & needed == needed else {
+            throw InvokeError.notExecutable(path: path, permissions: permissions, fromZip: fromZip)
+        }
+    }
+
+    /// The functions in `directory` that have what `invoke` needs, for the "not found" message.
+    static func available(in directory: String, zip: Bool) -> [String] {
+        let names = (try? FileSystem.contentsOfDirectory(directory)) ?? []
+        return names.filter { name in
+            name != "extensions" && !name.hasPrefix(".")
+                && FileSystem.kind(of: "\(directory)/\(name)/\(zip ? "bootstrap.zip" : "bootstrap")", followingSymlinks: true) == .file
+        }.sorted()
+    }
+
+    private static func makeTemporaryDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/swift-lambda-invoke-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw InvokeError.cannotStart(what: "the unpacked zip", reason: "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+}

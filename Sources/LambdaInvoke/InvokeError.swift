@@ -1,0 +1,147 @@
+public import LambdaEmulator
+public import LambdaSupport
+
+/// Why running an artifact locally failed, in the words the user sees: what happened, then
+/// what to do. The function's own output (on standard error) comes before the message.
+public enum InvokeError: Error, Sendable, Equatable {
+    // Finding and preparing the artifact.
+    case artifactMissing(function: String, path: String, available: [String], zip: Bool)
+    case extensionMissing(name: String, path: String, zip: Bool)
+    case notExecutable(path: String, permissions: UInt32, fromZip: Bool)
+    case invalidEnvironment(String)
+    case reservedEnvironment(String)
+    case invalidPayload(source: String, reason: String)
+    case unreadableDataFile(path: String, reason: String)
+    case cannotStart(what: String, reason: String)
+    case invalidName(String)
+    // Faults of the function and its extensions.
+    case initExited(function: String, Termination, initError: ErrorReport?)
+    case initFailed(function: String, ErrorReport, Termination)
+    case initTimedOut(function: String, limit: Duration)
+    case extensionExited(name: String, Termination, registered: Bool)
+    case extensionDidNotRegister(name: String, limit: Duration)
+    case extensionInitError(name: String, ErrorReport)
+    case extensionsNotReady(names: [String], limit: Duration)
+    case timedOut(function: String, requestID: String, limit: Duration)
+    case crashed(function: String, requestID: String, Termination)
+    case abandoned(function: String, requestID: String, ErrorReport)
+    /// The function answered with an error object (already printed on standard output).
+    case functionError(function: String, ErrorReport)
+    case interrupted
+
+    /// The status `swift-lambda` exits with: 130 after an interrupt, as shells do, else 1.
+    public var exitStatus: Int32 { self == .interrupted ? 130 : 1 }
+}
+
+extension InvokeError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .artifactMissing(let function, let path, let available, let zip):
+            let build = "swift-lambda build --product \(function)" + (zip ? " --output-format zip" : "")
+            let others = available.isEmpty ? "" : " (this lambda directory has: \(available.joined(separator: ", ")))"
+            return "no \(zip ? "bootstrap.zip" : "bootstrap") for '\(function)' at \(path)\(others); build it with `\(build)`, or pass --lambda-dir or --package-path"
+        case .extensionMissing(let name, let path, let zip):
+            return "no extension '\(name)' at \(path); build it with `swift-lambda build --extension --product \(name)\(zip ? " --output-format zip" : "")`"
+        case .notExecutable(let path, let permissions, let fromZip):
+            let mode = String(permissions, radix: 8)
+            return "\(path) is not executable (mode \(mode)\(fromZip ? " in the zip" : "")); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build"
+        case .invalidEnvironment(let assignment):
+            return "--env '\(assignment)' is not KEY=VALUE; write it as --env NAME=value"
+        case .reservedEnvironment(let key):
+            return "--env \(key) cannot be set: swift-lambda sets it as Lambda does; remove it"
+        case .invalidPayload(let source, let reason):
+            return "\(source) is not JSON (\(reason)); pass one JSON value, for example --data '{}'"
+        case .unreadableDataFile(let path, let reason):
+            return "cannot read --data-file \(path) (\(reason)); check the path"
+        case .invalidName(let name):
+            return "'\(name)' is not a function or extension name; pass the name of a product, such as echo"
+        case .cannotStart(let what, let reason):
+            return "could not start \(what): \(reason); check that it was built for this machine's architecture and is executable"
+        case .initExited(let function, let termination, let initError):
+            let reported = initError.map { "; it reported init/error \(Self.summary(of: $0))" } ?? ""
+            return "\(function) \(termination) during initialisation, before asking for an invocation\(reported); its output is above: fix the cause and build again"
+        case .initFailed(let function, let report, let termination):
+            return "\(function) reported init/error \(Self.summary(of: report)) and then \(termination.afterStop); its output is above: fix the cause and build again"
+        case .initTimedOut(let function, let limit):
+            return "\(function) did not ask for an invocation (GET /2018-06-01/runtime/invocation/next) within \(limit.text) and was killed; make sure it polls AWS_LAMBDA_RUNTIME_API"
+        case .extensionExited(let name, let termination, let registered):
+            if registered {
+                return "extension '\(name)' \(termination) before the function's invocation could start; its output is above"
+            }
+            return "extension '\(name)' \(termination) before registering; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name) (its output is above)"
+        case .extensionDidNotRegister(let name, let limit):
+            return "extension '\(name)' did not register within \(limit.text) and was killed; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name)"
+        case .extensionInitError(let name, let report):
+            return "extension '\(name)' reported init/error \(Self.summary(of: report)); fix the extension (its output is above)"
+        case .extensionsNotReady(let names, let limit):
+            return "extension\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) registered but did not ask for an event (GET /2020-01-01/extension/event/next) within \(limit.text); an invocation starts only when every extension waits for its next event"
+        case .timedOut(let function, let requestID, let limit):
+            return "\(function) did not answer invocation \(requestID) within \(limit.text) and was killed (Lambda reports Sandbox.Timedout); raise --timeout if it needs longer, or find where it blocks (its output is above)"
+        case .crashed(let function, let requestID, let termination):
+            return "\(function) \(termination) during invocation \(requestID) (Lambda reports Runtime.ExitError); its output is above"
+        case .abandoned(let function, let requestID, let report):
+            return "invocation \(requestID) of \(function) ended without an answer: \(Self.summary(of: report))"
+        case .functionError(let function, let report):
+            return "\(function) answered with an error, \(Self.summary(of: report)); the error object is on standard output"
+        case .interrupted:
+            return "interrupted; the function and its extensions were stopped"
+        }
+    }
+
+    /// The error object a caller of the invoke API gets for this failure.
+    public var errorReport: ErrorReport {
+        switch self {
+        case .initFailed(_, let report, _), .extensionInitError(_, let report), .abandoned(_, _, let report):
+            return report
+        case .initExited(_, let termination, let initError):
+            return initError ?? ExecutionEnvironment.exitReport(termination)
+        case .crashed(_, _, let termination):
+            return ExecutionEnvironment.exitReport(termination)
+        default:
+            return ErrorReport(type: "Runtime.Unknown", message: description)
+        }
+    }
+
+    /// `Type: message` from an error object, else its raw text.
+    static func summary(of report: ErrorReport) -> String {
+        let fields = ErrorFields(report.body)
+        let type = fields.type ?? report.type
+        guard let message = fields.message else {
+            let text = report.text.trimmingWhitespace
+            return type.map { text.isEmpty ? $0 : "\($0): \(text)" } ?? (text.isEmpty ? "(empty)" : text)
+        }
+        return type.map { "\($0): \(message)" } ?? message
+    }
+}
+
+extension Termination {
+    /// After a stop was requested: "exited with status 1", or "was killed" for our own SIGKILL.
+    var afterStop: String {
+        if case .signaled(9) = self { return "was killed" }
+        return description
+    }
+}
+
+extension Duration {
+    /// "3s", "1.5s", "250ms": for messages.
+    public var text: String {
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        return "\(Double(milliseconds) / 1000)s"
+    }
+
+    /// Seconds with two decimals, as Lambda's "Task timed out after 3.00 seconds".
+    public var secondsText: String {
+        let hundredths = components.seconds * 100 + components.attoseconds / 10_000_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) seconds"
+    }
+
+    /// Milliseconds with two decimals, as Lambda's REPORT lines write durations.
+    public var millisecondsText: String {
+        let hundredths = components.seconds * 100_000 + components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms"
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+public import LambdaEmulator
+public import LambdaSupport
+
+/// Which artifact to run and how: what `invoke` and `serve NAME` share.
+public struct FunctionSettings: Sendable, Equatable {
+    public var name: String
+    public var packagePath: String?
+    public var lambdaDirectory: String?
+    /// Run `bootstrap.zip` (and layer zips) unpacked, rather than the directories.
+    public var zip: Bool
+    public var extensions: [String]
+    /// `--env KEY=VALUE`, as given.
+    public var environment: [String]
+    public var timeout: Duration
+
+    public init(
+        name: String, packagePath: String? = nil, lambdaDirectory: String? = nil, zip: Bool = false,
+        extensions: [String] = [], environment: [String] = [], timeout: Duration = .seconds(3)
+    ) {
+        self.name = name
+        self.packagePath = packagePath
+        self.lambdaDirectory = lambdaDirectory
+        self.zip = zip
+        self.extensions = extensions
+        self.environment = environment
+        self.timeout = timeout
+    }
+}
+
+extension FunctionSettings {
+    /// The checks that need nothing but the settings, for the CLI's usage errors (exit 64).
+    public func validate() throws(InvokeError) {
+        for name in [name] + extensions {
+            guard !name.isEmpty, !name.hasPrefix("-"), !name.contains("/"), name != ".", name != ".." else {
+                throw .invalidName(name)
+            }
+        }
+        _ = try LambdaEnvironment.parse(environment)
+    }
+}
+
+/// What `invoke` and `serve` touch outside themselves, injected so tests can replace it.
+public struct InvokeContext: Sendable {
+    public var currentDirectory: String
+    public var console: any InvokeConsole
+    /// Where the function's and the extensions' output goes.
+    public var childOutput: ChildOutput
+    public var limits: EnvironmentLimits
+
+    public init(
+        currentDirectory: String, console: any InvokeConsole, childOutput: ChildOutput = .standardError,
+        limits: EnvironmentLimits = EnvironmentLimits()
+    ) {
+        self.currentDirectory = currentDirectory
+        self.console = console
+        self.childOutput = childOutput
+        self.limits = limits
+    }
+
+    public static func live() -> InvokeContext {
+        InvokeContext(currentDirectory: FileSystem.currentDirectory, console: StandardInvokeConsole())
+    }
+}
+
+/// `swift-lambda invoke NAME`: the artifact as it will be deployed, started with Lambda's
+/// environment against a fresh emulator, given one event; the answer on standard output.
+public struct InvokeWorkflow: Sendable {
+    public var function: FunctionSettings
+    /// `--data`, `--data-file`; `{}` when both are nil.
+    public var data: String?
+    public var dataFile: String?
+    public var context: InvokeContext
+
+    public init(function: FunctionSettings, data: String? = nil, dataFile: String? = nil, context: InvokeContext) {
+        self.function = function
+        self.data = data
+        self.dataFile = dataFile
+        self.context = context
+    }
+
+    /// Prints the response body and returns the result; a function error is printed too, then
+    /// thrown as `InvokeError.functionError`. Faults are thrown; no process outlives the call.
+    @discardableResult
+    public func run() async throws -> InvocationResult {
+        let payload = try data.map(Payload.inline)
+            ?? dataFile.map { try Payload.file($0, currentDirectory: context.currentDirectory) } ?? Payload.empty
+        let overrides = try LambdaEnvironment.parse(function.environment)
+        let lambdaDirectory = ArtifactLocator.lambdaDirectory(
+            packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
+            currentDirectory: context.currentDirectory)
+        let artifacts = try ArtifactLocator.prepare(
+            function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
+        defer { artifacts.remove() }
+
+        let log = InvocationLog(console: context.console)
+        let emulator = try await LambdaEmulator.start(EmulatorConfiguration(
+            function: LambdaEnvironment.identity(name: function.name, overrides: overrides), timeout: function.timeout,
+            extensionNames: Set(function.extensions), onEvent: log.record))
+        let result: InvocationResult
+        do {
+            result = try await ExecutionEnvironment.run(
+                artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput
+            ) { environment in
+                log.noteInit(try await environment.start())
+                return try await environment.invoke(InvocationRequest(payload: payload))
+            }
+        } catch {
+            await emulator.stop()
+            throw error is CancellationError ? InvokeError.interrupted : error
+        }
+        await emulator.stop()
+
+        switch result.outcome {
+        case .response(let body):
+            context.console.output(body)
+        case .error(let report):
+            context.console.output(report.body)
+            throw InvokeError.functionError(function: function.name, report)
+        case .timedOut, .abandoned:
+            break  // thrown by the environment already
+        }
+        return result
+    }
+}

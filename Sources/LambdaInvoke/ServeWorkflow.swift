@@ -1,0 +1,102 @@
+import Foundation
+import LambdaEmulator
+
+/// `swift-lambda serve [NAME]`: an emulator that stays up and takes invoke-API requests.
+///
+/// With NAME it starts the artifact itself, keeps it warm across invocations, reports each
+/// cold start (spawn to first `next`), and after a crash or a timeout starts a new environment
+/// with the next invocation, as Lambda does. Without NAME it waits for a runtime started by
+/// hand with the printed `AWS_LAMBDA_RUNTIME_API`, and reports its cold start from its first
+/// contact. Either way it runs until the task is cancelled (Ctrl-C), then stops everything.
+public struct ServeWorkflow: Sendable {
+    /// nil: serve a runtime started by hand.
+    public var function: FunctionSettings?
+    public var port: Int
+    /// The invocation timeout when no function is named (with one, its settings say).
+    public var timeout: Duration
+    public var context: InvokeContext
+
+    public init(function: FunctionSettings?, port: Int = 0, timeout: Duration = .seconds(3), context: InvokeContext) {
+        self.function = function
+        self.port = port
+        self.timeout = timeout
+        self.context = context
+    }
+
+    public func run() async throws {
+        let console = context.console
+        let overrides = try function.map { try LambdaEnvironment.parse($0.environment) } ?? [:]
+        let artifacts = try function.map { function in
+            try ArtifactLocator.prepare(
+                function: function.name, extensions: function.extensions, zip: function.zip,
+                lambdaDirectory: ArtifactLocator.lambdaDirectory(
+                    packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
+                    currentDirectory: context.currentDirectory))
+        }
+        defer { artifacts?.remove() }
+
+        let log = InvocationLog(console: console)
+        let name = function?.name ?? "function"
+        let emulator = try await LambdaEmulator.start(EmulatorConfiguration(
+            port: port, function: LambdaEnvironment.identity(name: name, overrides: overrides),
+            timeout: function?.timeout ?? timeout, extensionNames: function.map { Set($0.extensions) },
+            acceptsAnyFunctionName: function == nil, onEvent: log.record))
+        console.result("AWS_LAMBDA_RUNTIME_API=\(emulator.endpoint)")
+        console.log("Lambda emulator on http://\(emulator.endpoint) (Ctrl-C stops it)")
+        console.log("  invoke: curl -d '{}' http://\(emulator.endpoint)/2015-03-31/functions/\(name)/invocations")
+        if function == nil {
+            console.log("  start your function with: AWS_LAMBDA_RUNTIME_API=\(emulator.endpoint) ./bootstrap")
+        }
+        do {
+            if let artifacts {
+                try await serve(artifacts, overrides: overrides, emulator: emulator, log: log)
+            } else {
+                try await serveByHand(emulator)
+            }
+        } catch is CancellationError {
+            // Ctrl-C: the normal way to stop.
+        } catch {
+            await emulator.stop()
+            throw error
+        }
+        await emulator.stop()
+        console.log("stopped")
+    }
+
+    /// Starts environments one after another: each serves until it fails, and the next starts
+    /// when an invocation arrives (no restart loop for a function that cannot start).
+    private func serve(
+        _ artifacts: PreparedArtifacts, overrides: [String: String], emulator: LambdaEmulator, log: InvocationLog
+    ) async throws {
+        let console = context.console
+        while true {
+            do {
+                try await ExecutionEnvironment.run(
+                    artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput
+                ) { environment in
+                    let initDuration = try await environment.start()
+                    log.noteInit(initDuration)
+                    let pid = await environment.functionProcessID.map { ", pid \($0)" } ?? ""
+                    console.log("\(artifacts.function) is ready: cold start \(initDuration.millisecondsText) (spawn to first next\(pid))")
+                    let end = try await environment.watch()
+                    console.log("\(end); a new environment starts with the next invocation")
+                }
+            } catch let error as InvokeError {
+                console.log("error: \(error)")
+                // The invocations waiting for this environment get its failure, as on Lambda.
+                emulator.abandonAll(with: error.errorReport, queuedToo: true)
+            }
+            try await emulator.waitUntil { $0.queued.isEmpty ? nil : () }
+        }
+    }
+
+    /// Reports the first runtime's cold start, then serves until cancelled.
+    private func serveByHand(_ emulator: LambdaEmulator) async throws {
+        let (contact, next) = try await emulator.waitUntil { snapshot -> (ContinuousClock.Instant, ContinuousClock.Instant)? in
+            guard let next = snapshot.firstNext else { return nil }
+            return (snapshot.firstContact ?? next, next)
+        }
+        context.console.log("a runtime asked for its first invocation: cold start \((next - contact).millisecondsText) (first contact to first next)")
+        _ = try await emulator.waitUntil { _ -> Bool? in nil }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import LambdaInvoke
+
+struct Invoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a built function locally, as Lambda would, and invoke it once.",
+        discussion: """
+            Starts <lambda-dir>/NAME/bootstrap (with --zip: bootstrap.zip unpacked into a temporary \
+            directory, as Lambda unpacks it into /var/task) with Lambda's environment against an \
+            emulated Runtime API, delivers the event, and prints the response on standard output. \
+            The function's own output goes to standard error, with Lambda's START, END and REPORT \
+            lines. A function error is printed too, and the exit status is 1; so it is when the \
+            function fails to start, times out or crashes.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The function: a product built by swift-lambda build.", valueName: "name"))
+    var name: String
+
+    @Option(help: ArgumentHelp("The event, as JSON (default: {}).", valueName: "json"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Read the event from this file (- for standard input).", valueName: "file"))
+    var dataFile: String?
+
+    @Flag(help: "Run bootstrap.zip and the extensions' layer zips, unpacked: exactly what will be uploaded.")
+    var zip = false
+
+    @Option(
+        name: .customLong("extension"),
+        help: ArgumentHelp("Start <lambda-dir>/extensions/NAME first, as a layer would (repeatable).", valueName: "name"))
+    var extensions: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable in the function's environment (repeatable).", valueName: "key=value"))
+    var environment: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds the invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
+    var timeout: Double = 3
+
+    @Option(help: ArgumentHelp("The package whose target/lambda holds the function (default: the current directory).", valueName: "dir"))
+    var packagePath: String?
+
+    @Option(help: ArgumentHelp("Where the artifacts are (default: target/lambda in the package).", valueName: "dir"))
+    var lambdaDir: String?
+
+    var settings: FunctionSettings {
+        FunctionSettings(
+            name: name, packagePath: packagePath, lambdaDirectory: lambdaDir, zip: zip, extensions: extensions,
+            environment: environment, timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+    }
+
+    func validate() throws {
+        if data != nil && dataFile != nil {
+            throw ValidationError("--data and --data-file both give the event; pass one of them")
+        }
+        try validateTimeout(timeout)
+        do {
+            try settings.validate()
+            if let data { _ = try Payload.inline(data) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() async throws {
+        let workflow = InvokeWorkflow(function: settings, data: data, dataFile: dataFile, context: .live())
+        try await Failure.report {
+            _ = try await Interruption.cancellingOnSignals { try await workflow.run() }
+        }
+    }
+}
+
+/// Lambda's timeout is between 1 and 900 seconds; fractions are allowed here for tests and
+/// quick checks.
+func validateTimeout(_ seconds: Double) throws {
+    guard seconds.isFinite, seconds >= 0.001, seconds <= 900 else {
+        throw ValidationError("--timeout \(seconds) is out of range; give seconds above 0 and at most 900, Lambda's limit")
+    }
+}

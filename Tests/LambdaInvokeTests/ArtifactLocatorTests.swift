@@ -1,0 +1,65 @@
+import Foundation
+import LambdaInvoke
+import LambdaTestSupport
+import Testing
+
+/// Finding artifacts where `build` writes them, and unpacking zips as Lambda does.
+@Suite struct ArtifactLocatorTests {
+    @Test func theLambdaDirectoryDefaultsLikeBuilds() {
+        #expect(ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: nil, currentDirectory: "/w") == "/w/target/lambda")
+        #expect(ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: nil, currentDirectory: "/w") == "/w/pkg/target/lambda")
+        #expect(ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: "out", currentDirectory: "/w") == "/w/out")
+        #expect(ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: "/abs", currentDirectory: "/w") == "/abs")
+    }
+
+    @Test func directoriesAreUsedInPlace() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn", extensions: ["logger"])
+        let prepared = try ArtifactLocator.prepare(function: "fn", extensions: ["logger"], zip: false, lambdaDirectory: lambda)
+        #expect(prepared.taskRoot == "\(lambda)/fn")
+        #expect(prepared.bootstrap == "\(lambda)/fn/bootstrap")
+        #expect(prepared.optRoot == lambda)
+        #expect(prepared.extensions.map(\.executable) == ["\(lambda)/extensions/logger"])
+        #expect(prepared.temporaryDirectory == nil)
+    }
+
+    @Test func zipsAreUnpackedIntoATaskAndAnOptDirectoryAndRemoved() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn", extensions: ["logger"], zip: true)
+        let prepared = try ArtifactLocator.prepare(function: "fn", extensions: ["logger"], zip: true, lambdaDirectory: lambda)
+        let temporary = try #require(prepared.temporaryDirectory)
+        #expect(prepared.taskRoot == "\(temporary)/task")
+        #expect(prepared.optRoot == "\(temporary)/opt")
+        let files = FileManager.default
+        #expect(files.isExecutableFile(atPath: prepared.bootstrap))
+        #expect(files.isExecutableFile(atPath: "\(temporary)/opt/extensions/logger"))
+        #expect(files.contentsEqual(atPath: prepared.bootstrap, andPath: "\(lambda)/fn/bootstrap"))
+        prepared.remove()
+        #expect(!files.fileExists(atPath: temporary))
+    }
+
+    @Test func missingArtifactsNameWhatExistsAndHowToBuild() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "present")
+        do {
+            _ = try ArtifactLocator.prepare(function: "absent", extensions: [], zip: false, lambdaDirectory: lambda)
+            Issue.record("found an artifact that does not exist")
+        } catch {
+            #expect("\(error)" == "no bootstrap for 'absent' at \(lambda)/absent/bootstrap (this lambda directory has: present); build it with `swift-lambda build --product absent`, or pass --lambda-dir or --package-path")
+        }
+        // No zip was written for it.
+        #expect(throws: InvokeError.artifactMissing(function: "present", path: "\(lambda)/present/bootstrap.zip", available: [], zip: true)) {
+            try ArtifactLocator.prepare(function: "present", extensions: [], zip: true, lambdaDirectory: lambda)
+        }
+        #expect(throws: InvokeError.extensionMissing(name: "agent", path: "\(lambda)/extensions/agent", zip: false)) {
+            try ArtifactLocator.prepare(function: "present", extensions: ["agent"], zip: false, lambdaDirectory: lambda)
+        }
+    }
+
+    @Test func aBootstrapWithoutExecutePermissionIsRefusedAsLambdaWould() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(lambda)/fn/bootstrap")
+        #expect(throws: InvokeError.notExecutable(path: "\(lambda)/fn/bootstrap", permissions: 0o644, fromZip: false)) {
+            try ArtifactLocator.prepare(function: "fn", extensions: [], zip: false, lambdaDirectory: lambda)
+        }
+        #expect("\(InvokeError.notExecutable(path: "/x/bootstrap", permissions: 0o644, fromZip: true))"
+            == "/x/bootstrap is not executable (mode 644 in the zip); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build")
+    }
+}

@@ -1,0 +1,160 @@
+// A blocking HTTP/1.1 client over POSIX sockets for tests that must control the bytes (malformed
+// requests, a client that hangs up mid-poll, keep-alive). Each call runs on a thread of its own,
+// never on Swift concurrency's few cooperative threads, and gives up after a timeout.
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct RawHTTPResponse: Sendable {
+    public var status: Int
+    /// Header names lowercased.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// The body as a JSON object (nil when it is not one).
+    public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+}
+
+public struct RawHTTPError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// One TCP connection to 127.0.0.1.
+public final class RawConnection: @unchecked Sendable {
+    public let fd: Int32
+    private var buffer: [UInt8] = []
+
+    public init(port: Int, timeout: Duration = .seconds(30)) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPError(description: "socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw RawHTTPError(description: "connect to port \(port) failed: \(String(cString: strerror(errno)))")
+        }
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    public func send(_ bytes: [UInt8]) throws {
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            let written = rest.withUnsafeBytes { sendNoSignal(fd, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw RawHTTPError(description: "send failed: \(String(cString: strerror(errno)))") }
+            rest = rest.dropFirst(written)
+        }
+    }
+
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Reads one response: headers, then a Content-Length body (or to the end of the stream).
+    public func readResponse() throws -> RawHTTPResponse {
+        while findHeaderEnd() == nil { try fill() }
+        let end = findHeaderEnd()!
+        let head = String(decoding: buffer[..<end], as: UTF8.self)
+        buffer.removeSubrange(..<(end + 4))
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+            throw RawHTTPError(description: "bad status line in \(head)")
+        }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        if status == 204 || status == 304 || (100..<200).contains(status) {
+            return RawHTTPResponse(status: status, headers: headers, body: [])
+        }
+        if let length = headers["content-length"].flatMap({ Int($0) }) {
+            while buffer.count < length { try fill() }
+            let body = Array(buffer[..<length])
+            buffer.removeSubrange(..<length)
+            return RawHTTPResponse(status: status, headers: headers, body: body)
+        }
+        while (try? fill()) != nil {}
+        defer { buffer = [] }
+        return RawHTTPResponse(status: status, headers: headers, body: buffer)
+    }
+
+    /// True when the server closed the connection (reads the end of the stream).
+    public func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) == 0
+    }
+
+    private func findHeaderEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for index in 0...(buffer.count - 4)
+        where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw RawHTTPError(description: count == 0 ? "connection closed" : "recv failed or timed out") }
+        buffer += chunk[..<count]
+    }
+}
+
+public enum RawHTTP {
+    /// Runs `body` on a new thread and returns its result.
+    public static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// One request on a fresh connection (closed afterwards).
+    public static func request(
+        _ method: String, _ path: String, port: Int, headers: [String: String] = [:], body: [UInt8] = []
+    ) async throws -> RawHTTPResponse {
+        try await onThread {
+            let connection = try RawConnection(port: port)
+            try connection.send(requestBytes(method, path, headers: headers, body: body))
+            return try connection.readResponse()
+        }
+    }
+
+    /// Sends `raw` bytes as they are and reads one response.
+    public static func raw(_ raw: String, port: Int) async throws -> RawHTTPResponse {
+        try await onThread {
+            let connection = try RawConnection(port: port)
+            try connection.send(raw)
+            return try connection.readResponse()
+        }
+    }
+
+    public static func requestBytes(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) -> [UInt8] {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
+        return Array((head + "\r\n").utf8) + body
+    }
+}
+
+/// `send` without SIGPIPE when the server has gone.
+private func sendNoSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return send(fd, bytes, count, Int32(MSG_NOSIGNAL))
+    #else
+    return send(fd, bytes, count, 0)
+    #endif
+}
