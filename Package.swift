@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "ProjectTemplates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -32,6 +32,17 @@ let package = Package(
         .target(
             name: "LambdaBuild",
             dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
+        // `new` and `init`: the templates in Templates/, rendered, written, and added to a Package.swift.
+        .target(
+            name: "ProjectTemplates",
+            dependencies: ["Compilers", "LambdaSupport"],
+            // Templates/ stays the single source: SwiftPM copies resources from outside a target's
+            // folder since tools version 5.11 (docs/DESIGN.md).
+            resources: [
+                .copy("../../Templates/function"), .copy("../../Templates/http"), .copy("../../Templates/extension"),
+            ],
             swiftSettings: strictSettings
         ),
         // Pure decisions: what to build and where every artifact goes.
@@ -107,6 +118,14 @@ let package = Package(
         .testTarget(
             name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "ProjectTemplatesTests",
+            dependencies: ["ProjectTemplates", "Compilers", "LambdaSupport"],
+            // The expected rendering of every template (SWIFT_LAMBDA_RECORD_GOLDEN=1 re-records)
+            // and manifests for the editor, read by path.
+            exclude: ["Golden", "Manifests"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],
