@@ -7,6 +7,6 @@ struct SwiftLambda: AsyncParsableCommand {
         commandName: "swift-lambda",
         abstract: "Build Swift packages into AWS Lambda functions and extensions.",
         version: "0.1.0",
-        subcommands: [Build.self]
+        subcommands: [Build.self, New.self, Init.self]
     )
 }
