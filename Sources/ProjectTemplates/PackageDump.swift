@@ -6,13 +6,32 @@ public import LambdaSupport
 /// it edits, so products or targets added by code elsewhere in the file are never missed.
 public struct PackageDump: Sendable, Equatable, Decodable {
     public var name: String
-    public var products: [Named]
+    public var products: [Product]
     public var targets: [Target]
     public var dependencies: [Dependency]
     public var platforms: [Platform]
 
-    public struct Named: Sendable, Equatable, Decodable {
+    /// A product: its name and kind (`executable`, `library`, `plugin`, ...).
+    public struct Product: Sendable, Equatable, Decodable {
         public var name: String
+        public var kind: String
+
+        enum CodingKeys: String, CodingKey { case name, type }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            // `"type": {"executable": null}` or `{"library": ["automatic"]}`: the key is the kind.
+            let type = try container.nestedContainer(keyedBy: AnyKey.self, forKey: .type)
+            kind = type.allKeys.first?.stringValue ?? "unknown"
+        }
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
     }
 
     /// A target: its name and SwiftPM's kind for it (`regular`, `executable`, `test`, ...).
