@@ -48,10 +48,12 @@ public struct InitProject: Sendable {
     public func run() async throws -> ProjectReport {
         let plan = try await makePlan()
         var written = Changes()
-        written.createdFolders = Set(plan.files.flatMap { file in
-            let parts = file.path.split(separator: "/").dropLast()
-            return parts.indices.map { parts[...$0].joined(separator: "/") }
-        }).filter { !FileManager.default.fileExists(atPath: "\(packageRoot)/\($0)") }
+        written.createdFolders = Set(
+            plan.files.flatMap { file in
+                let parts = file.path.split(separator: "/").dropLast()
+                return parts.indices.map { parts[...$0].joined(separator: "/") }
+            }
+        ).filter { !FileManager.default.fileExists(atPath: "\(packageRoot)/\($0)") }
         do {
             for file in plan.files {
                 try ProjectFiles.write(file.contents, to: "\(packageRoot)/\(file.path)", replacing: false)
@@ -59,7 +61,8 @@ public struct InitProject: Sendable {
             }
             if let configuration = plan.configuration {
                 let path = "\(packageRoot)/swift-lambda.toml"
-                written.configurationBefore = configuration.existed ? try String(contentsOfFile: path, encoding: .utf8) : nil
+                written.configurationBefore =
+                    configuration.existed ? try String(contentsOfFile: path, encoding: .utf8) : nil
                 try ProjectFiles.write(configuration.text, to: path, replacing: configuration.existed)
                 if !configuration.existed { written.created.append("swift-lambda.toml") }
                 written.configurationWritten = true
@@ -81,7 +84,9 @@ public struct InitProject: Sendable {
     /// Reads the package and the template and decides every change; throws before anything is written.
     func makePlan() async throws -> Plan {
         let manifestPath = "\(packageRoot)/Package.swift"
-        guard FileManager.default.fileExists(atPath: manifestPath) else { throw ProjectError.notAPackage(path: packageRoot) }
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw ProjectError.notAPackage(path: packageRoot)
+        }
         let manifest: String
         do {
             manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
@@ -90,12 +95,15 @@ public struct InitProject: Sendable {
         }
         let dump = try await PackageDump.load(packageRoot: packageRoot, swift: swift, runner: runner)
         let names = try projectNames(packageName: dump.name)
-        if dump.products.contains(where: { $0.name == names.product }) { throw ProjectError.productExists(name: names.product) }
+        if dump.products.contains(where: { $0.name == names.product }) {
+            throw ProjectError.productExists(name: names.product)
+        }
         for target in [names.module, names.testModule] where dump.targets.contains(where: { $0.name == target }) {
             throw ProjectError.targetExists(name: target)
         }
 
-        let rendered = try ProjectTemplate.bundled(kind).render(TemplateValues(names: names, swiftToolsVersion: swiftToolsVersion))
+        let rendered = try ProjectTemplate.bundled(kind).render(
+            TemplateValues(names: names, swiftToolsVersion: swiftToolsVersion))
         guard let templateManifest = rendered.first(where: { $0.path == "Package.swift" }) else {
             throw TemplateError.missing(kind: kind, path: "Package.swift")
         }
@@ -114,12 +122,18 @@ public struct InitProject: Sendable {
 
         var notes: [String] = []
         let platforms = try template.elements(of: "platforms")
-        if !platforms.isEmpty && editor.hasArgument("platforms") && !(dump.macOSVersion.map(Self.isAtLeastMacOS15) ?? false) {
-            notes.append("this package's platforms: leave macOS below 15, which swift-aws-lambda-runtime 2 needs when built on a Mac; Linux builds are not affected")
+        if !platforms.isEmpty && editor.hasArgument("platforms")
+            && !(dump.macOSVersion.map(Self.isAtLeastMacOS15) ?? false)
+        {
+            notes.append(
+                "this package's platforms: leave macOS below 15, which swift-aws-lambda-runtime 2 needs when built on a Mac; Linux builds are not affected"
+            )
         }
         for (element, identity) in zip(templateDependencies, identities) where present.contains(identity) {
             let requirement = element.compact.split(separator: ",").dropFirst().joined(separator: ",").dropLast()
-            notes.append("the package already depends on \(identity); its requirement is kept (the new sources are written for\(requirement))")
+            notes.append(
+                "the package already depends on \(identity); its requirement is kept (the new sources are written for\(requirement))"
+            )
         }
         let additions = ManifestAdditions(
             platforms: platforms, products: try template.elements(of: "products"), dependencies: missing,
@@ -192,7 +206,9 @@ public struct InitProject: Sendable {
         let path = "\(packageRoot)/swift-lambda.toml"
         guard let existing = try? String(contentsOfFile: path, encoding: .utf8) else { return (table, false) }
         let headers = ["[functions.\(names.product)]", "[functions.\"\(names.product)\"]"]
-        if existing.split(separator: "\n").contains(where: { line in headers.contains(line.filter { $0 != " " && $0 != "\t" }) }) {
+        if existing.split(separator: "\n").contains(where: { line in
+            headers.contains(line.filter { $0 != " " && $0 != "\t" })
+        }) {
             throw ProjectError.configurationConflict(path: path, product: names.product)
         }
         let separator = existing.isEmpty ? "" : existing.hasSuffix("\n") ? "\n" : "\n\n"
@@ -211,7 +227,9 @@ public struct InitProject: Sendable {
         guard dump.products.contains(where: { $0.name == names.product }), targets.contains(names.module),
             targets.contains(names.testModule)
         else {
-            throw ProjectError.editNotLoaded(diagnostics: "the product \(names.product) or the targets \(names.module), \(names.testModule) are missing")
+            throw ProjectError.editNotLoaded(
+                diagnostics:
+                    "the product \(names.product) or the targets \(names.module), \(names.testModule) are missing")
         }
     }
 
@@ -227,7 +245,9 @@ public struct InitProject: Sendable {
 
     /// Puts the package back as it was: created files and folders removed, edited files restored.
     func undo(_ changes: Changes, manifest: String) {
-        if changes.manifestWritten { try? ProjectFiles.write(manifest, to: "\(packageRoot)/Package.swift", replacing: true) }
+        if changes.manifestWritten {
+            try? ProjectFiles.write(manifest, to: "\(packageRoot)/Package.swift", replacing: true)
+        }
         if changes.configurationWritten, let before = changes.configurationBefore {
             try? ProjectFiles.write(before, to: "\(packageRoot)/swift-lambda.toml", replacing: true)
         }

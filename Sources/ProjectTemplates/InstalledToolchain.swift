@@ -18,7 +18,9 @@ public struct InstalledToolchain: Sendable, Equatable {
     public static func toolsVersion(of version: ToolchainVersion) -> String { "\(version.major).\(version.minor)" }
 
     /// Finds `swift` on the environment's `PATH` and asks it its version.
-    public static func locate(environment: [String: String], runner: any ProcessRunning) async throws -> InstalledToolchain {
+    public static func locate(environment: [String: String], runner: any ProcessRunning) async throws
+        -> InstalledToolchain
+    {
         let toolchain = try Toolchain.locate(environment: environment)
         let version = try await toolchain.version(runner: runner)
         return InstalledToolchain(swift: toolchain.swift, toolsVersion: toolsVersion(of: version))

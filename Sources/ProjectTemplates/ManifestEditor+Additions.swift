@@ -47,8 +47,11 @@ extension ManifestEditor {
         return array.elements.map { range in
             let start = tokens[range.lowerBound].start
             let base = indentation(ofLineAt: start).count
-            let lines = text(start..<tokens[range.upperBound].end).split(separator: "\n", omittingEmptySubsequences: false)
-            let expanded = ([String(lines[0])] + lines.dropFirst().map { String($0.dropFirst(min(base, $0.prefix { $0 == " " }.count))) })
+            let lines = text(start..<tokens[range.upperBound].end).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            let expanded =
+                ([String(lines[0])]
+                + lines.dropFirst().map { String($0.dropFirst(min(base, $0.prefix { $0 == " " }.count))) })
                 .joined(separator: "\n")
             return ManifestElement(expanded: expanded, compact: compact(range))
         }
@@ -62,19 +65,23 @@ extension ManifestEditor {
         var edits: [Edit] = []
         if !additions.platforms.isEmpty, !hasArgument("platforms") {
             let anchor = try anchor(before: ["pkgConfig", "providers", "products", "traits", "dependencies", "targets"])
-            edits.append(argumentEdit("platforms", additions.platforms, before: anchor, oneLine: true, unit, trailing, order: 0))
+            edits.append(
+                argumentEdit("platforms", additions.platforms, before: anchor, oneLine: true, unit, trailing, order: 0))
         }
         if let products = try array("products") {
             edits += appendEdits(additions.products, to: products, unit, trailing, order: 1)
         } else if !additions.products.isEmpty {
             let anchor = try anchor(before: ["traits", "dependencies", "targets"])
-            edits.append(argumentEdit("products", additions.products, before: anchor, oneLine: false, unit, trailing, order: 1))
+            edits.append(
+                argumentEdit("products", additions.products, before: anchor, oneLine: false, unit, trailing, order: 1))
         }
         if let dependencies = try array("dependencies") {
             edits += appendEdits(additions.dependencies, to: dependencies, unit, trailing, order: 3)
         } else if !additions.dependencies.isEmpty {
             let anchor = try anchor(before: ["targets"])
-            edits.append(argumentEdit("dependencies", additions.dependencies, before: anchor, oneLine: false, unit, trailing, order: 3))
+            edits.append(
+                argumentEdit(
+                    "dependencies", additions.dependencies, before: anchor, oneLine: false, unit, trailing, order: 3))
         }
         edits += appendEdits(additions.targets, to: targets, unit, trailing, order: 5)
 
@@ -94,7 +101,8 @@ extension ManifestEditor {
         _ elements: [ManifestElement], to array: ArrayLiteral, _ unit: String, _ defaultTrailing: Bool, order: Int
     ) -> [Edit] {
         guard !elements.isEmpty else { return [] }
-        let open = tokens[array.open], close = tokens[array.close]
+        let open = tokens[array.open]
+        let close = tokens[array.close]
         let multiline = source[open.start..<close.start].contains(0x0A)
         let closeFirstOnLine = isFirstOnLine(close.start)
         func terminated(_ index: Int, _ trailing: Bool) -> String { index < elements.count - 1 || trailing ? "," : "" }
@@ -106,12 +114,17 @@ extension ManifestEditor {
                 let lines = elements.enumerated().map { index, element in
                     reindent(element.expanded, to: indent, unit) + terminated(index, defaultTrailing) + "\n"
                 }
-                return [Edit(range: lineStart(of: close.start)..<lineStart(of: close.start), order: order, text: lines.joined())]
+                return [
+                    Edit(
+                        range: lineStart(of: close.start)..<lineStart(of: close.start), order: order,
+                        text: lines.joined())
+                ]
             }
             let outer = indentation(ofLineAt: open.start)
-            let body = elements.enumerated().map { index, element in
-                "\n" + reindent(element.expanded, to: outer + unit, unit) + terminated(index, defaultTrailing)
-            }.joined() + "\n" + outer
+            let body =
+                elements.enumerated().map { index, element in
+                    "\n" + reindent(element.expanded, to: outer + unit, unit) + terminated(index, defaultTrailing)
+                }.joined() + "\n" + outer
             let gap = source[open.end..<close.start]
             let blank = gap.allSatisfy { $0 == 0x20 || $0 == 0x09 }
             return [Edit(range: blank ? open.end..<close.start : close.start..<close.start, order: order, text: body)]
@@ -125,7 +138,8 @@ extension ManifestEditor {
             return [Edit(range: afterLast..<afterLast, order: order, text: text)]
         }
         let firstStart = tokens[array.elements[0].lowerBound].start
-        let indent = isFirstOnLine(firstStart) ? indentation(ofLineAt: firstStart) : indentation(ofLineAt: open.start) + unit
+        let indent =
+            isFirstOnLine(firstStart) ? indentation(ofLineAt: firstStart) : indentation(ofLineAt: open.start) + unit
         let existingOnOneLine = array.elements.allSatisfy {
             !source[tokens[$0.lowerBound].start..<tokens[$0.upperBound].end].contains(0x0A)
         }
@@ -166,7 +180,8 @@ extension ManifestEditor {
             text = "\(indent)\(label): [\(elements.map(\.compact).joined(separator: ", "))],\n"
         } else {
             let lines = elements.enumerated().map { index, element in
-                reindent(element.expanded, to: indent + unit, unit) + (index < elements.count - 1 || trailing ? "," : "") + "\n"
+                reindent(element.expanded, to: indent + unit, unit)
+                    + (index < elements.count - 1 || trailing ? "," : "") + "\n"
             }
             text = "\(indent)\(label): [\n\(lines.joined())\(indent)],\n"
         }

@@ -48,11 +48,13 @@ public struct ManifestEditor: Sendable {
         self.callOpen = callOpen
         guard let close = Self.matchingClose(tokens, from: callOpen) else { throw .unterminated("the Package( call") }
         callClose = close
-        if let directive = tokens[callOpen...close].first(where: { $0.kind == .directive && $0.text.hasPrefix("#if") }) {
+        if let directive = tokens[callOpen...close].first(where: { $0.kind == .directive && $0.text.hasPrefix("#if") })
+        {
             throw .conditionalCompilation(directive.text)
         }
         arguments = Self.split(tokens, from: callOpen, to: close).map { range in
-            let labelled = range.count >= 2 && tokens[range.lowerBound].kind == .identifier
+            let labelled =
+                range.count >= 2 && tokens[range.lowerBound].kind == .identifier
                 && tokens[range.lowerBound + 1].text == ":"
             return Argument(
                 label: labelled ? tokens[range.lowerBound].text : nil, first: range.lowerBound,
@@ -81,8 +83,10 @@ public struct ManifestEditor: Sendable {
             let close = Self.matchingClose(tokens, from: argument.valueFirst), close == argument.last
         else { throw .notALiteralArray(label) }
         let elements = Self.split(tokens, from: argument.valueFirst, to: close)
-        let hasTrailingComma = !elements.isEmpty && tokens[close - 1].kind == .punctuation && tokens[close - 1].text == ","
-        return ArrayLiteral(open: argument.valueFirst, close: close, elements: elements, hasTrailingComma: hasTrailingComma)
+        let hasTrailingComma =
+            !elements.isEmpty && tokens[close - 1].kind == .punctuation && tokens[close - 1].text == ","
+        return ArrayLiteral(
+            open: argument.valueFirst, close: close, elements: elements, hasTrailingComma: hasTrailingComma)
     }
 
     func text(_ range: Range<Int>) -> String { String(decoding: source[range], as: UTF8.self) }
@@ -144,8 +148,10 @@ extension ManifestEditError: CustomStringConvertible {
         case .missingTargets: reason = "its Package(...) call has no targets: array"
         case .unterminated(let what): reason = "it has an unterminated \(what)"
         case .builtElsewhere(let label, let literal, let loaded):
-            reason = "SwiftPM loads \(loaded) \(label) but the \(label): array lists \(literal), so some are added elsewhere in the file"
+            reason =
+                "SwiftPM loads \(loaded) \(label) but the \(label): array lists \(literal), so some are added elsewhere in the file"
         }
-        return "cannot edit Package.swift safely: \(reason); add the product and targets by hand (swift-lambda new writes a complete package to copy them from)"
+        return
+            "cannot edit Package.swift safely: \(reason); add the product and targets by hand (swift-lambda new writes a complete package to copy them from)"
     }
 }

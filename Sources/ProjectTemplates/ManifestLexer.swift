@@ -168,7 +168,11 @@ struct ManifestLexer {
             case UInt8(ascii: "\""), UInt8(ascii: "#"):
                 var hashes = position
                 while byte(at: hashes) == UInt8(ascii: "#") { hashes += 1 }
-                if byte(at: hashes) == UInt8(ascii: "\"") { try skipString() } else { position = max(hashes, position + 1) }
+                if byte(at: hashes) == UInt8(ascii: "\"") {
+                    try skipString()
+                } else {
+                    position = max(hashes, position + 1)
+                }
             default:
                 position += 1
             }

@@ -10,7 +10,9 @@ public struct NewProject: Sendable {
     public var force: Bool
     public var swiftToolsVersion: String
 
-    public init(kind: TemplateKind, name: String, directory: String, force: Bool, swiftToolsVersion: String) throws(NameError) {
+    public init(kind: TemplateKind, name: String, directory: String, force: Bool, swiftToolsVersion: String)
+        throws(NameError)
+    {
         self.kind = kind
         self.names = try ProjectNames(package: name, product: name)
         self.directory = directory
@@ -55,7 +57,8 @@ enum ProjectFiles {
         let parent = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: URL(fileURLWithPath: path), options: replacing ? .atomic : .withoutOverwriting)
+            try Data(contents.utf8).write(
+                to: URL(fileURLWithPath: path), options: replacing ? .atomic : .withoutOverwriting)
         } catch let error as CocoaError where error.code == .fileWriteFileExists {
             throw ProjectError.fileExists(path: path)
         } catch {

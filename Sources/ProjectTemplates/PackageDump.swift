@@ -52,7 +52,8 @@ public struct PackageDump: Sendable, Equatable, Decodable {
         public init(from decoder: any Decoder) throws {
             let kinds = try decoder.singleValueContainer().decode([String: [Identity]].self)
             guard let identity = kinds.values.first?.first?.identity else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no identity"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "no identity"))
             }
             self.identity = identity
         }
@@ -61,8 +62,10 @@ public struct PackageDump: Sendable, Equatable, Decodable {
     }
 
     /// Runs `swift package dump-package` in `packageRoot`.
-    public static func load(packageRoot: String, swift: String, runner: any ProcessRunning) async throws -> PackageDump {
-        let invocation = Invocation(executable: swift, arguments: ["package", "--package-path", packageRoot, "dump-package"])
+    public static func load(packageRoot: String, swift: String, runner: any ProcessRunning) async throws -> PackageDump
+    {
+        let invocation = Invocation(
+            executable: swift, arguments: ["package", "--package-path", packageRoot, "dump-package"])
         let output: CapturedOutput
         do {
             output = try await runner.capture(invocation)

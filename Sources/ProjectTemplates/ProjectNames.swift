@@ -82,13 +82,17 @@ extension NameError: CustomStringConvertible {
             let printable = character.unicodeScalars.allSatisfy { (0x21..<0x7F).contains($0.value) }
             let code = character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
             let shown = character == " " ? "a space" : printable ? "'\(character)'" : code.joined(separator: " ")
-            return "'\(name)' is not a valid Lambda function name: it contains \(shown); use only letters, digits, '-' and '_'"
+            return
+                "'\(name)' is not a valid Lambda function name: it contains \(shown); use only letters, digits, '-' and '_'"
         case .tooLong(let name, let length):
-            return "'\(name)' is \(length) characters long; Lambda function names have at most \(ProjectNames.maximumLength)"
+            return
+                "'\(name)' is \(length) characters long; Lambda function names have at most \(ProjectNames.maximumLength)"
         case .doesNotStartWithALetter(let name):
-            return "'\(name)' does not start with a letter; start it with one, so that a Swift module name can be derived from it"
+            return
+                "'\(name)' does not start with a letter; start it with one, so that a Swift module name can be derived from it"
         case .reservedModuleName(let name, let module):
-            return "'\(name)' would make a Swift module named \(module), which the generated code imports or Swift reserves; choose another name"
+            return
+                "'\(name)' would make a Swift module named \(module), which the generated code imports or Swift reserves; choose another name"
         }
     }
 }

@@ -11,7 +11,10 @@ public struct ProjectReport: Sendable, Equatable {
     /// Things the user should know, one sentence each.
     public var notes: [String] = []
 
-    public init(kind: TemplateKind, names: ProjectNames, root: String, created: [String], edited: [String] = [], notes: [String] = []) {
+    public init(
+        kind: TemplateKind, names: ProjectNames, root: String, created: [String], edited: [String] = [],
+        notes: [String] = []
+    ) {
         self.kind = kind
         self.names = names
         self.root = root

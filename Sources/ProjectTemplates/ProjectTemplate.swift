@@ -68,7 +68,9 @@ public struct ProjectTemplate: Sendable, Equatable {
     /// The template as shipped: `Templates/<kind>` copied into this module's resource bundle,
     /// which SwiftPM puts beside the `swift-lambda` executable.
     public static func bundled(_ kind: TemplateKind) throws(TemplateError) -> ProjectTemplate {
-        guard let resources = Bundle.module.resourcePath else { throw .missing(kind: kind, path: Bundle.module.bundlePath) }
+        guard let resources = Bundle.module.resourcePath else {
+            throw .missing(kind: kind, path: Bundle.module.bundlePath)
+        }
         return try load(kind, from: "\(resources)/\(kind.rawValue)")
     }
 
@@ -114,7 +116,9 @@ public struct ProjectTemplate: Sendable, Equatable {
 
     /// Replaces `{{NAME}}` (NAME of capital letters, digits and `_`); any other text, including
     /// `{{` that does not open such a placeholder, is kept as it is.
-    static func substitute(_ text: String, _ placeholders: [String: String], in file: String) throws(TemplateError) -> String {
+    static func substitute(_ text: String, _ placeholders: [String: String], in file: String) throws(TemplateError)
+        -> String
+    {
         var result = ""
         var rest = text[...]
         while let open = rest.range(of: "{{") {
@@ -147,11 +151,13 @@ extension TemplateError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let kind, let path):
-            return "the \(kind.rawValue) template is missing (looked in \(path)); install swift-lambda with its swift-lambda_ProjectTemplates.resources folder beside the executable"
+            return
+                "the \(kind.rawValue) template is missing (looked in \(path)); install swift-lambda with its swift-lambda_ProjectTemplates.resources folder beside the executable"
         case .unreadable(let path, let reason):
             return "cannot read the template file \(path) (\(reason)); reinstall swift-lambda"
         case .unknownPlaceholder(let file, let name):
-            return "the template file \(file) uses an unknown placeholder {{\(name)}}; fix the template (known: PACKAGE_NAME, PRODUCT_NAME, MODULE_NAME, SWIFT_TOOLS_VERSION)"
+            return
+                "the template file \(file) uses an unknown placeholder {{\(name)}}; fix the template (known: PACKAGE_NAME, PRODUCT_NAME, MODULE_NAME, SWIFT_TOOLS_VERSION)"
         }
     }
 }

@@ -22,14 +22,18 @@ struct Init: AsyncParsableCommand {
     @Flag(name: .customLong("extension"), help: "A Lambda extension instead of a function.")
     var isExtension = false
 
-    @Option(help: ArgumentHelp("The product's and the function's name (default: the package directory's name).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The product's and the function's name (default: the package directory's name).", valueName: "name"))
     var name: String?
 
     @Option(help: ArgumentHelp("The package to add to (default: the current directory).", valueName: "dir"))
     var packagePath: String?
 
     func validate() throws {
-        if http && isExtension { throw ValidationError("--http and --extension choose different templates; pass one of them") }
+        if http && isExtension {
+            throw ValidationError("--http and --extension choose different templates; pass one of them")
+        }
         if let name {
             do {
                 _ = try ProjectNames(package: name, product: name)
@@ -42,7 +46,8 @@ struct Init: AsyncParsableCommand {
     func run() async throws {
         try await Failure.report {
             let context = BuildContext.live()
-            let toolchain = try await InstalledToolchain.locate(environment: context.environment, runner: context.runner)
+            let toolchain = try await InstalledToolchain.locate(
+                environment: context.environment, runner: context.runner)
             let root = FileSystem.absolute(packagePath ?? ".", relativeTo: context.currentDirectory)
             let project = InitProject(
                 kind: TemplateKind(http: http, extension: isExtension), productName: name, packageRoot: root,

@@ -33,7 +33,9 @@ struct New: AsyncParsableCommand {
     var force = false
 
     func validate() throws {
-        if http && isExtension { throw ValidationError("--http and --extension choose different templates; pass one of them") }
+        if http && isExtension {
+            throw ValidationError("--http and --extension choose different templates; pass one of them")
+        }
         do {
             _ = try ProjectNames(package: name, product: name)
         } catch {
@@ -44,7 +46,8 @@ struct New: AsyncParsableCommand {
     func run() async throws {
         try await Failure.report {
             let context = BuildContext.live()
-            let toolchain = try await InstalledToolchain.locate(environment: context.environment, runner: context.runner)
+            let toolchain = try await InstalledToolchain.locate(
+                environment: context.environment, runner: context.runner)
             let directory = FileSystem.absolute(path ?? name, relativeTo: context.currentDirectory)
             let project = try NewProject(
                 kind: TemplateKind(http: http, extension: isExtension), name: name, directory: directory, force: force,

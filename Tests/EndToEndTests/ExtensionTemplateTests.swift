@@ -28,7 +28,10 @@ import Testing
         environment["AWS_LAMBDA_RUNTIME_API"] = nil
         let outside = try Harness.runProcess(executable, [], in: root, environment: environment)
         #expect(outside.status == 1)
-        #expect(outside.standardError == "error: AWS_LAMBDA_RUNTIME_API is not set: audit-log is a Lambda extension and runs inside Lambda, which sets it\n")
+        #expect(
+            outside.standardError
+                == "error: AWS_LAMBDA_RUNTIME_API is not set: audit-log is a Lambda extension and runs inside Lambda, which sets it\n"
+        )
 
         let server = try ExtensionsAPIServer.start(in: directory)
         defer { server.stop() }
@@ -36,11 +39,12 @@ import Testing
         let inside = try Harness.runProcess(executable, [], in: root, environment: environment)
         #expect(inside.status == 0, "\(inside.standardError)")
         #expect(inside.standardOutput == "[audit-log] invoke 3da1f2dc-req\n[audit-log] shutdown (spindown)\n")
-        #expect(try server.requests() == [
-            "POST /2020-01-01/extension/register name=audit-log body={\"events\":[\"INVOKE\",\"SHUTDOWN\"]}",
-            "GET /2020-01-01/extension/event/next id=ext-7",
-            "GET /2020-01-01/extension/event/next id=ext-7",
-        ])
+        #expect(
+            try server.requests() == [
+                "POST /2020-01-01/extension/register name=audit-log body={\"events\":[\"INVOKE\",\"SHUTDOWN\"]}",
+                "GET /2020-01-01/extension/event/next id=ext-7",
+                "GET /2020-01-01/extension/event/next id=ext-7",
+            ])
     }
 }
 
@@ -100,7 +104,8 @@ struct ExtensionsAPIServer {
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             process.terminate()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "the test server did not start"])
+            throw CocoaError(
+                .fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "the test server did not start"])
         }
         return ExtensionsAPIServer(process: process, port: port, log: log)
     }

@@ -17,7 +17,10 @@ import Testing
 
         let refused = try Harness.run(["new", "my-fn"], in: directory)
         #expect(refused.status == 1)
-        #expect(refused.standardError == "error: '\(root)' exists and is not empty; choose another NAME or --path, or pass --force to write the template's files into it (replacing files of the same names)\n")
+        #expect(
+            refused.standardError
+                == "error: '\(root)' exists and is not empty; choose another NAME or --path, or pass --force to write the template's files into it (replacing files of the same names)\n"
+        )
 
         try "mine\n".write(toFile: "\(root)/README.md", atomically: true, encoding: .utf8)
         try "keep\n".write(toFile: "\(root)/notes.txt", atomically: true, encoding: .utf8)
@@ -43,7 +46,10 @@ import Testing
         let cases: [([String], String)] = [
             (["new", "my fn"], "'my fn' is not a valid Lambda function name: it contains a space"),
             (["new", "2fast"], "'2fast' does not start with a letter"),
-            (["new", String(repeating: "a", count: 65)], "is 65 characters long; Lambda function names have at most 64"),
+            (
+                ["new", String(repeating: "a", count: 65)],
+                "is 65 characters long; Lambda function names have at most 64"
+            ),
             (["new", "x", "--http", "--extension"], "--http and --extension choose different templates"),
             (["init", "--name", "a.b"], "'a.b' is not a valid Lambda function name: it contains '.'"),
         ]
@@ -60,24 +66,27 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
         let result = try Harness.run(["init", "--http", "--name", "orders-api"], in: root)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput == """
-            Added HTTP function 'orders-api' (module OrdersApi) in .:
-              Sources/OrdersApi/Handler.swift
-              Sources/OrdersApi/main.swift
-              Tests/OrdersApiTests/OrdersApiTests.swift
-              events/orders-api.json
-              Package.swift (edited)
-            note: added platforms: [.macOS(.v15)], which swift-aws-lambda-runtime 2 needs when built on a Mac
-            Next:
-              swift-lambda build --release --output-format zip --product orders-api
-              swift-lambda invoke orders-api --zip --data "$(cat events/orders-api.json)"
+        #expect(
+            result.standardOutput == """
+                Added HTTP function 'orders-api' (module OrdersApi) in .:
+                  Sources/OrdersApi/Handler.swift
+                  Sources/OrdersApi/main.swift
+                  Tests/OrdersApiTests/OrdersApiTests.swift
+                  events/orders-api.json
+                  Package.swift (edited)
+                note: added platforms: [.macOS(.v15)], which swift-aws-lambda-runtime 2 needs when built on a Mac
+                Next:
+                  swift-lambda build --release --output-format zip --product orders-api
+                  swift-lambda invoke orders-api --zip --data "$(cat events/orders-api.json)"
 
-            """)
+                """)
         let again = try Harness.run(["init", "--http", "--name", "orders-api"], in: root)
         #expect(again.status == 1)
-        #expect(again.standardError == "error: the package already has a product named 'orders-api'; pass another --name\n")
+        #expect(
+            again.standardError == "error: the package already has a product named 'orders-api'; pass another --name\n")
         let notAPackage = try Harness.run(["init"], in: "\(root)/Sources")
         #expect(notAPackage.status == 1)
-        #expect(notAPackage.standardError.hasPrefix("error: '\(root)/Sources' is not a Swift package (no Package.swift)"))
+        #expect(
+            notAPackage.standardError.hasPrefix("error: '\(root)/Sources' is not a Swift package (no Package.swift)"))
     }
 }

@@ -12,7 +12,8 @@ import Testing
         let names = try ProjectNames(package: "orders-api", product: "orders-api")
         let toolsVersion = "6.1"
         try TestSupport.write(
-            try ProjectTemplate.bundled(kind).render(TemplateValues(names: names, swiftToolsVersion: toolsVersion)), to: root)
+            try ProjectTemplate.bundled(kind).render(TemplateValues(names: names, swiftToolsVersion: toolsVersion)),
+            to: root)
 
         let dump = try await TestSupport.dump(root)
         #expect(dump.name == "orders-api")
@@ -20,11 +21,12 @@ import Testing
         #expect(dump.products.map(\.kind) == ["executable"])
         #expect(dump.targets.map(\.name) == ["OrdersApi", "OrdersApiTests"])
         #expect(dump.targets.map(\.type) == ["executable", "test"])
-        let expectedDependencies: [String] = switch kind {
-        case .function: ["swift-aws-lambda-runtime"]
-        case .http: ["swift-aws-lambda-runtime", "swift-aws-lambda-events"]
-        case .extension: []
-        }
+        let expectedDependencies: [String] =
+            switch kind {
+            case .function: ["swift-aws-lambda-runtime"]
+            case .http: ["swift-aws-lambda-runtime", "swift-aws-lambda-events"]
+            case .extension: []
+            }
         #expect(dump.dependencies.map(\.identity) == expectedDependencies)
         #expect(dump.macOSVersion == (kind == .extension ? nil : "15.0"))
         let manifest = try String(contentsOfFile: "\(root)/Package.swift", encoding: .utf8)

@@ -23,7 +23,8 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
             return calls
         }
         if call == failing {
-            throw ProcessError.failed(invocation, status: 1, signal: nil, standardError: "Package.swift:9:5: error: injected")
+            throw ProcessError.failed(
+                invocation, status: 1, signal: nil, standardError: "Package.swift:9:5: error: injected")
         }
         return try await real.capture(invocation)
     }
@@ -35,12 +36,15 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
         let root = "\(try TestSupport.temporaryDirectory("init"))/Examples"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for item in ["Package.swift", "Sources"] {
-            try FileManager.default.copyItem(atPath: "\(TestSupport.repositoryRoot)/Examples/\(item)", toPath: "\(root)/\(item)")
+            try FileManager.default.copyItem(
+                atPath: "\(TestSupport.repositoryRoot)/Examples/\(item)", toPath: "\(root)/\(item)")
         }
         return root
     }
 
-    func project(_ kind: TemplateKind, _ name: String?, in root: String, runner: (any ProcessRunning)? = nil) throws -> InitProject {
+    func project(_ kind: TemplateKind, _ name: String?, in root: String, runner: (any ProcessRunning)? = nil) throws
+        -> InitProject
+    {
         InitProject(
             kind: kind, productName: name, packageRoot: root, swift: try TestSupport.swift(),
             runner: runner ?? TestSupport.runner, swiftToolsVersion: "6.3")
@@ -52,7 +56,8 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
         for path in FileManager.default.subpaths(atPath: root) ?? [] where !path.hasPrefix(".build") {
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: "\(root)/\(path)", isDirectory: &isDirectory)
-            files[path] = isDirectory.boolValue ? "<dir>" : try String(contentsOfFile: "\(root)/\(path)", encoding: .utf8)
+            files[path] =
+                isDirectory.boolValue ? "<dir>" : try String(contentsOfFile: "\(root)/\(path)", encoding: .utf8)
         }
         return files
     }
@@ -61,7 +66,10 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
         let root = try examples()
         defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
         let function = try await project(.function, "orders", in: root).run()
-        #expect(function.created == ["Sources/Orders/Handler.swift", "Sources/Orders/main.swift", "Tests/OrdersTests/OrdersTests.swift"])
+        #expect(
+            function.created == [
+                "Sources/Orders/Handler.swift", "Sources/Orders/main.swift", "Tests/OrdersTests/OrdersTests.swift",
+            ])
         #expect(function.edited == ["Package.swift"])
         #expect(function.notes.contains { $0.contains("platforms: [.macOS(.v15)]") })
         let http = try await project(.http, "orders-api", in: root).run()
@@ -72,11 +80,15 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
 
         let dump = try await TestSupport.dump(root)
         #expect(dump.products.map(\.name) == ["echo", "greeter", "quotes", "orders", "orders-api", "audit"])
-        #expect(dump.targets.map(\.name).suffix(6) == ["Orders", "OrdersTests", "OrdersApi", "OrdersApiTests", "Audit", "AuditTests"])
+        #expect(
+            dump.targets.map(\.name).suffix(6) == [
+                "Orders", "OrdersTests", "OrdersApi", "OrdersApiTests", "Audit", "AuditTests",
+            ])
         #expect(dump.dependencies.map(\.identity) == ["swift-aws-lambda-runtime", "swift-aws-lambda-events"])
         let manifest = try String(contentsOfFile: "\(root)/Package.swift", encoding: .utf8)
         // The user's own lines are all still there, in order.
-        let original = try String(contentsOfFile: "\(TestSupport.repositoryRoot)/Examples/Package.swift", encoding: .utf8)
+        let original = try String(
+            contentsOfFile: "\(TestSupport.repositoryRoot)/Examples/Package.swift", encoding: .utf8)
         var remaining = manifest.split(separator: "\n")[...]
         for line in original.split(separator: "\n") {
             guard let index = remaining.firstIndex(where: { $0 == line || $0 == line + "," }) else {
@@ -85,26 +97,36 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
             }
             remaining = remaining[(index + 1)...]
         }
-        #expect(try String(contentsOfFile: "\(root)/swift-lambda.toml", encoding: .utf8) == """
-            # Built as an extension: a layer holding extensions/audit.
-            [functions.audit]
-            extension = true
+        #expect(
+            try String(contentsOfFile: "\(root)/swift-lambda.toml", encoding: .utf8) == """
+                # Built as an extension: a layer holding extensions/audit.
+                [functions.audit]
+                extension = true
 
-            """)
+                """)
     }
 
     @Test func refusesNamesAndFilesThatAreTaken() async throws {
         let root = try examples()
         defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
         let before = try snapshot(root)
-        await #expect(throws: ProjectError.productExists(name: "echo")) { try await project(.function, "echo", in: root).run() }
-        await #expect(throws: ProjectError.targetExists(name: "QuoteBook")) { try await project(.function, "quote-book", in: root).run() }
-        await #expect(throws: ProjectError.targetExists(name: "Greeter")) { try await project(.function, "greeter_", in: root).run() }
+        await #expect(throws: ProjectError.productExists(name: "echo")) {
+            try await project(.function, "echo", in: root).run()
+        }
+        await #expect(throws: ProjectError.targetExists(name: "QuoteBook")) {
+            try await project(.function, "quote-book", in: root).run()
+        }
+        await #expect(throws: ProjectError.targetExists(name: "Greeter")) {
+            try await project(.function, "greeter_", in: root).run()
+        }
         try FileManager.default.createDirectory(atPath: "\(root)/Sources/Orders", withIntermediateDirectories: true)
-        await #expect(throws: ProjectError.fileExists(path: "\(root)/Sources/Orders")) { try await project(.function, "orders", in: root).run() }
+        await #expect(throws: ProjectError.fileExists(path: "\(root)/Sources/Orders")) {
+            try await project(.function, "orders", in: root).run()
+        }
         try FileManager.default.removeItem(atPath: "\(root)/Sources/Orders")
         // The default name is the package directory's: Examples, free here.
-        try "[functions.audit]\nextension = false\n".write(toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        try "[functions.audit]\nextension = false\n".write(
+            toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
         await #expect(throws: ProjectError.configurationConflict(path: "\(root)/swift-lambda.toml", product: "audit")) {
             try await project(.extension, "audit", in: root).run()
         }
@@ -118,8 +140,18 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
     @Test func refusesWhenTheDirectoryNameCannotNameAProduct() async throws {
         let root = "\(try TestSupport.temporaryDirectory("init"))/my package"
         defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
-        try TestSupport.write([TemplateFile(path: "Package.swift", contents: "// swift-tools-version: 6.0\nimport PackageDescription\nlet package = Package(name: \"p\", targets: [])\n")], to: root)
-        await #expect(throws: ProjectError.defaultNameUnusable(directory: "my package", reason: .invalidCharacter(name: "my package", character: " "))) {
+        try TestSupport.write(
+            [
+                TemplateFile(
+                    path: "Package.swift",
+                    contents:
+                        "// swift-tools-version: 6.0\nimport PackageDescription\nlet package = Package(name: \"p\", targets: [])\n"
+                )
+            ], to: root)
+        await #expect(
+            throws: ProjectError.defaultNameUnusable(
+                directory: "my package", reason: .invalidCharacter(name: "my package", character: " "))
+        ) {
             try await project(.function, nil, in: root).run()
         }
     }
@@ -156,7 +188,9 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
         let error = await #expect(throws: ProjectError.self) {
             try await project(.extension, "audit", in: root, runner: FailingRunner(failing: 2)).run()
         }
-        #expect(error?.description.hasPrefix("the edited Package.swift did not load as expected, so it was restored") == true)
+        #expect(
+            error?.description.hasPrefix("the edited Package.swift did not load as expected, so it was restored")
+                == true)
         #expect(try snapshot(root) == before)
     }
 }

@@ -24,7 +24,10 @@ import Testing
             ("my func", .invalidCharacter(name: "my func", character: " ")),
             ("my.func", .invalidCharacter(name: "my.func", character: ".")),
             ("café", .invalidCharacter(name: "café", character: "é")),
-            ("f" + String(repeating: "x", count: 64), .tooLong(name: "f" + String(repeating: "x", count: 64), length: 65)),
+            (
+                "f" + String(repeating: "x", count: 64),
+                .tooLong(name: "f" + String(repeating: "x", count: 64), length: 65)
+            ),
             ("2fast", .doesNotStartWithALetter(name: "2fast")),
             ("-flag", .doesNotStartWithALetter(name: "-flag")),
             ("_hidden", .doesNotStartWithALetter(name: "_hidden")),
@@ -47,7 +50,10 @@ import Testing
             .doesNotStartWithALetter(name: "2fast"), .reservedModuleName(name: "swift", module: "Swift"),
         ].map(\.description)
         for message in messages { #expect(!message.contains("\n")) }
-        #expect(messages[1] == "'my func' is not a valid Lambda function name: it contains a space; use only letters, digits, '-' and '_'")
+        #expect(
+            messages[1]
+                == "'my func' is not a valid Lambda function name: it contains a space; use only letters, digits, '-' and '_'"
+        )
         #expect(messages[2].contains("U+7"))
         #expect(messages[4].contains("start it with one"))
     }

@@ -4,19 +4,26 @@ import Testing
 
 @Suite struct TemplateRenderingTests {
     @Test func substitutesKnownPlaceholdersInPathsAndContents() throws {
-        let template = ProjectTemplate(kind: .function, files: [
-            TemplateFile(path: "Sources/{{MODULE_NAME}}/main.swift", contents: "print(\"{{PRODUCT_NAME}} in {{PACKAGE_NAME}}\") // {{SWIFT_TOOLS_VERSION}}\n"),
-            TemplateFile(path: "keep.swift", contents: "let f = {{ 1 }}; let g = {{x}}; let h = \"{{\"\n"),
-        ])
+        let template = ProjectTemplate(
+            kind: .function,
+            files: [
+                TemplateFile(
+                    path: "Sources/{{MODULE_NAME}}/main.swift",
+                    contents: "print(\"{{PRODUCT_NAME}} in {{PACKAGE_NAME}}\") // {{SWIFT_TOOLS_VERSION}}\n"),
+                TemplateFile(path: "keep.swift", contents: "let f = {{ 1 }}; let g = {{x}}; let h = \"{{\"\n"),
+            ])
         let values = TemplateValues(names: try ProjectNames(package: "pkg", product: "my-fn"), swiftToolsVersion: "6.2")
-        #expect(try template.render(values) == [
-            TemplateFile(path: "Sources/MyFn/main.swift", contents: "print(\"my-fn in pkg\") // 6.2\n"),
-            TemplateFile(path: "keep.swift", contents: "let f = {{ 1 }}; let g = {{x}}; let h = \"{{\"\n"),
-        ].sorted { $0.path < $1.path })
+        #expect(
+            try template.render(values)
+                == [
+                    TemplateFile(path: "Sources/MyFn/main.swift", contents: "print(\"my-fn in pkg\") // 6.2\n"),
+                    TemplateFile(path: "keep.swift", contents: "let f = {{ 1 }}; let g = {{x}}; let h = \"{{\"\n"),
+                ].sorted { $0.path < $1.path })
     }
 
     @Test func refusesAnUnknownPlaceholder() throws {
-        let template = ProjectTemplate(kind: .http, files: [TemplateFile(path: "README.md", contents: "# {{PROJECT_NAME}}\n")])
+        let template = ProjectTemplate(
+            kind: .http, files: [TemplateFile(path: "README.md", contents: "# {{PROJECT_NAME}}\n")])
         #expect(throws: TemplateError.unknownPlaceholder(file: "README.md", name: "PROJECT_NAME")) {
             try template.render(try TestSupport.goldenValues())
         }
@@ -52,7 +59,9 @@ import Testing
         let expected = try ProjectTemplate.load(kind, from: golden).files
         #expect(rendered.map(\.path) == expected.map(\.path))
         for (file, expectedFile) in zip(rendered, expected) where file != expectedFile {
-            Issue.record("\(kind.rawValue)/\(file.path) differs from its golden copy; re-record with SWIFT_LAMBDA_RECORD_GOLDEN=1 if the change is intended:\n\(file.contents)")
+            Issue.record(
+                "\(kind.rawValue)/\(file.path) differs from its golden copy; re-record with SWIFT_LAMBDA_RECORD_GOLDEN=1 if the change is intended:\n\(file.contents)"
+            )
         }
         for file in rendered { #expect(!file.contents.contains("{{"), "\(file.path) keeps a {{") }
     }
@@ -65,7 +74,9 @@ import Testing
             #expect(json[key] != nil, "missing \(key)")
         }
         let context = try #require(json["requestContext"] as? [String: Any])
-        for key in ["accountId", "apiId", "domainName", "domainPrefix", "stage", "requestId", "http", "time", "timeEpoch"] {
+        for key in [
+            "accountId", "apiId", "domainName", "domainPrefix", "stage", "requestId", "http", "time", "timeEpoch",
+        ] {
             #expect(context[key] != nil, "missing requestContext.\(key)")
         }
     }

@@ -43,6 +43,7 @@ enum TestSupport {
 
     /// The names every golden rendering uses.
     static func goldenValues() throws -> TemplateValues {
-        TemplateValues(names: try ProjectNames(package: "hello-world", product: "hello-world"), swiftToolsVersion: "6.3")
+        TemplateValues(
+            names: try ProjectNames(package: "hello-world", product: "hello-world"), swiftToolsVersion: "6.3")
     }
 }
