@@ -176,7 +176,9 @@ struct JSONObjectReader {
             guard let byte = peek() else { throw HTTPError("malformed JSON: unexpected end") }
             switch byte {
             case UInt8(ascii: "\""): _ = try string()
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; position += 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                position += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 guard depth > 0 else { throw HTTPError("malformed JSON: unexpected '\(Unicode.Scalar(byte))'") }
                 depth -= 1

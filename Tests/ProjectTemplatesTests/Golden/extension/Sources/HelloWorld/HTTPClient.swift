@@ -61,7 +61,9 @@ struct HTTPResponse: Equatable {
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { throw HTTPError("malformed header line: \(line.prefix(100))") }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw HTTPError("malformed header line: \(line.prefix(100))")
+            }
             let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
             headers[line[..<colon].lowercased()] = String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
         }
@@ -110,7 +112,8 @@ struct HTTPResponse: Equatable {
 /// Where `pattern` first occurs in `bytes` at or after `start`.
 private func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Range<Int>? {
     guard start >= 0, bytes.count - pattern.count >= start else { return nil }
-    for index in start...(bytes.count - pattern.count) where bytes[index..<index + pattern.count].elementsEqual(pattern) {
+    for index in start...(bytes.count - pattern.count)
+    where bytes[index..<index + pattern.count].elementsEqual(pattern) {
         return index..<index + pattern.count
     }
     return nil

@@ -3,14 +3,23 @@ import Testing
 @testable import HelloWorld
 
 @Test func readsInvokeAndShutdownEvents() throws {
-    let invoke = #"{"eventType":"INVOKE","deadlineMs":1700000000000,"requestId":"3da1f2dc","invokedFunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:f","tracing":{"type":"X-Amzn-Trace-Id","value":"Root=1-5f35ae12"}}"#
-    #expect(try ExtensionEvent(json: Array(invoke.utf8)) == ExtensionEvent(type: "INVOKE", requestID: "3da1f2dc"))
+    let invoke = """
+        {"eventType":"INVOKE","deadlineMs":1700000000000,"requestId":"3da1f2dc",\
+        "invokedFunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:f",\
+        "tracing":{"type":"X-Amzn-Trace-Id","value":"Root=1-5f35ae12"}}
+        """
+    let expectedInvoke = ExtensionEvent(type: "INVOKE", requestID: "3da1f2dc")
+    #expect(try ExtensionEvent(json: Array(invoke.utf8)) == expectedInvoke)
     let shutdown = #"{ "eventType" : "SHUTDOWN", "shutdownReason" : "spindown", "deadlineMs" : 1700000000000 }"#
-    #expect(try ExtensionEvent(json: Array(shutdown.utf8)) == ExtensionEvent(type: "SHUTDOWN", shutdownReason: "spindown"))
+    let expectedShutdown = ExtensionEvent(type: "SHUTDOWN", shutdownReason: "spindown")
+    #expect(try ExtensionEvent(json: Array(shutdown.utf8)) == expectedShutdown)
 }
 
 @Test func readsOnlyTopLevelMembersAndDecodesEscapes() throws {
-    let json = #"{"nested":{"eventType":"SHUTDOWN"},"list":[1,"]",{"a":null}],"requestId":"a\"b\\c\u00e9\ud83d\ude00","eventType":"INVOKE"}"#
+    let json = #"""
+        {"nested":{"eventType":"SHUTDOWN"},"list":[1,"]",{"a":null}],\#
+        "requestId":"a\"b\\c\u00e9\ud83d\ude00","eventType":"INVOKE"}
+        """#
     let event = try ExtensionEvent(json: Array(json.utf8))
     #expect(event.type == "INVOKE")
     #expect(event.requestID == "a\"b\\c\u{e9}\u{1F600}")
@@ -37,7 +46,8 @@ import Testing
     #expect(response.headers["lambda-extension-identifier"] == "id-1")
     #expect(response.body == Array("{}".utf8))
 
-    let chunked = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n".utf8)
+    let chunked = Array(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n".utf8)
     #expect(try HTTPResponse.parse(chunked, atEnd: false)?.body == Array("abcde".utf8))
 
     let unframed = Array("HTTP/1.1 200 OK\r\n\r\nto the end".utf8)
