@@ -57,31 +57,39 @@ extension ManifestEditor {
         }
     }
 
-    /// The manifest with `additions` made; the rest of the text is unchanged.
+    /// The manifest with `additions` made; the rest of the text is unchanged. Only the arrays
+    /// that receive elements must be literals: an extension added beside `dependencies: deps`
+    /// is fine, a function that needs a dependency there is refused.
     public func adding(_ additions: ManifestAdditions) throws(ManifestEditError) -> String {
         guard let targets = try array("targets") else { throw .missingTargets }
         let unit = indentUnit
-        let trailing = try usesTrailingCommas()
+        let trailing = usesTrailingCommas()
         var edits: [Edit] = []
         if !additions.platforms.isEmpty, !hasArgument("platforms") {
             let anchor = try anchor(before: ["pkgConfig", "providers", "products", "traits", "dependencies", "targets"])
             edits.append(
                 argumentEdit("platforms", additions.platforms, before: anchor, oneLine: true, unit, trailing, order: 0))
         }
-        if let products = try array("products") {
-            edits += appendEdits(additions.products, to: products, unit, trailing, order: 1)
-        } else if !additions.products.isEmpty {
-            let anchor = try anchor(before: ["traits", "dependencies", "targets"])
-            edits.append(
-                argumentEdit("products", additions.products, before: anchor, oneLine: false, unit, trailing, order: 1))
+        if !additions.products.isEmpty {
+            if let products = try array("products") {
+                edits += appendEdits(additions.products, to: products, unit, trailing, order: 1)
+            } else {
+                let anchor = try anchor(before: ["traits", "dependencies", "targets"])
+                edits.append(
+                    argumentEdit(
+                        "products", additions.products, before: anchor, oneLine: false, unit, trailing, order: 1))
+            }
         }
-        if let dependencies = try array("dependencies") {
-            edits += appendEdits(additions.dependencies, to: dependencies, unit, trailing, order: 3)
-        } else if !additions.dependencies.isEmpty {
-            let anchor = try anchor(before: ["targets"])
-            edits.append(
-                argumentEdit(
-                    "dependencies", additions.dependencies, before: anchor, oneLine: false, unit, trailing, order: 3))
+        if !additions.dependencies.isEmpty {
+            if let dependencies = try array("dependencies") {
+                edits += appendEdits(additions.dependencies, to: dependencies, unit, trailing, order: 3)
+            } else {
+                let anchor = try anchor(before: ["targets"])
+                edits.append(
+                    argumentEdit(
+                        "dependencies", additions.dependencies, before: anchor, oneLine: false, unit, trailing, order: 3
+                    ))
+            }
         }
         edits += appendEdits(additions.targets, to: targets, unit, trailing, order: 5)
 
@@ -207,11 +215,11 @@ extension ManifestEditor {
         return "    "
     }
 
-    /// Whether the call's multi-line arrays end with a comma (true when none says).
-    func usesTrailingCommas() throws(ManifestEditError) -> Bool {
+    /// Whether the call's multi-line literal arrays end with a comma (true when none says).
+    func usesTrailingCommas() -> Bool {
         var votes: [Bool] = []
         for label in ["targets", "products", "dependencies"] {
-            guard let array = try array(label), !array.elements.isEmpty,
+            guard let array = try? array(label), !array.elements.isEmpty,
                 source[tokens[array.open].start..<tokens[array.close].start].contains(0x0A)
             else { continue }
             votes.append(array.hasTrailingComma)

@@ -238,6 +238,15 @@ func additions(_ kind: TemplateKind) throws -> ManifestAdditions {
             }
         }
         #expect(!ManifestEditError.notALiteralArray("targets").description.contains("\n"))
+        // Only arrays that receive elements must be literals.
+        let variableDependencies = "let package = Package(name: \"p\", dependencies: deps, targets: [])\n"
+        #expect(throws: ManifestEditError.notALiteralArray("dependencies")) {
+            try ManifestEditor(variableDependencies).adding(try additions(.function))
+        }
+        #expect(
+            try ManifestEditor(variableDependencies).adding(try additions(.extension)).hasPrefix(
+                #"let package = Package(name: "p", products: [.executable(name: "orders", targets: ["Orders"])], dependencies: deps, targets: ["#
+            ))
     }
 }
 
