@@ -121,7 +121,14 @@ public struct InitProject: Sendable {
         if !missing.isEmpty { try check(editor, "dependencies", loaded: dump.dependencies.count) }
 
         var notes: [String] = []
-        let platforms = try template.elements(of: "platforms")
+        var platforms = try template.elements(of: "platforms")
+        if !platforms.isEmpty && !editor.hasArgument("platforms") && dump.toolsVersion.major < 6 {
+            // `.macOS(.v15)` needs tools version 6.0; the manifest would no longer load.
+            platforms = []
+            notes.append(
+                "platforms: [.macOS(.v15)], which swift-aws-lambda-runtime 2 needs when built on a Mac, needs swift-tools-version 6.0 and this manifest has \(dump.toolsVersion.version); Linux builds are not affected"
+            )
+        }
         if !platforms.isEmpty && editor.hasArgument("platforms")
             && !(dump.macOSVersion.map(Self.isAtLeastMacOS15) ?? false)
         {

@@ -10,6 +10,16 @@ public struct PackageDump: Sendable, Equatable, Decodable {
     public var targets: [Target]
     public var dependencies: [Dependency]
     public var platforms: [Platform]
+    public var toolsVersion: ToolsVersion
+
+    /// The manifest's `// swift-tools-version:`, as `major.minor.patch`.
+    public struct ToolsVersion: Sendable, Equatable, Decodable {
+        public var version: String
+
+        enum CodingKeys: String, CodingKey { case version = "_version" }
+
+        public var major: Int { Int(version.split(separator: ".").first ?? "") ?? 0 }
+    }
 
     /// A product: its name and kind (`executable`, `library`, `plugin`, ...).
     public struct Product: Sendable, Equatable, Decodable {

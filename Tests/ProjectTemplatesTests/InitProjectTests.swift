@@ -156,6 +156,31 @@ final class FailingRunner: ProcessRunning, @unchecked Sendable {
         }
     }
 
+    @Test func leavesPlatformsAloneWhereTheToolsVersionPredatesMacOS15() async throws {
+        let root = "\(try TestSupport.temporaryDirectory("init-tools"))/p"
+        defer { try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent) }
+        let manifest = """
+            // swift-tools-version: 5.9
+            import PackageDescription
+
+            let package = Package(
+                name: "p",
+                targets: [
+                    .executableTarget(name: "A")
+                ]
+            )
+
+            """
+        try TestSupport.write([TemplateFile(path: "Package.swift", contents: manifest)], to: root)
+        let report = try await project(.function, "orders", in: root).run()
+        #expect(
+            report.notes.first?.hasSuffix(
+                "needs swift-tools-version 6.0 and this manifest has 5.9.0; Linux builds are not affected") == true)
+        let dump = try await TestSupport.dump(root)
+        #expect(dump.platforms.isEmpty)
+        #expect(dump.products.map(\.name) == ["orders"])
+    }
+
     @Test func refusesTargetsAddedOutsideTheLiteralArray() async throws {
         let root = try TestSupport.temporaryDirectory("init-elsewhere")
         defer { try? FileManager.default.removeItem(atPath: root) }
