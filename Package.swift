@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaInvoke",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaInvoke", "ProjectTemplates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -43,6 +43,17 @@ let package = Package(
         .target(
             name: "LambdaConfig",
             dependencies: ["BuildPlanner", "LambdaSupport", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strictSettings
+        ),
+        // `new` and `init`: the templates in Templates/, rendered, written, and added to a Package.swift.
+        .target(
+            name: "ProjectTemplates",
+            dependencies: ["Compilers", "LambdaSupport"],
+            // Templates/ stays the single source: SwiftPM copies resources from outside a target's
+            // folder since tools version 5.11 (docs/DESIGN.md).
+            resources: [
+                .copy("../../Templates/function"), .copy("../../Templates/http"), .copy("../../Templates/extension"),
+            ],
             swiftSettings: strictSettings
         ),
         // Pure decisions: what to build and where every artifact goes.
@@ -147,6 +158,13 @@ let package = Package(
             name: "LambdaInvokeTests",
             dependencies: ["LambdaInvoke", "LambdaEmulator", "LambdaSupport", "Archiver", "LambdaTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "ProjectTemplatesTests",
+            dependencies: ["ProjectTemplates", "Compilers", "LambdaSupport"],
+            // The expected rendering of every template, read by path (SWIFT_LAMBDA_RECORD_GOLDEN=1 re-records).
+            exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke"],

@@ -7,6 +7,6 @@ struct SwiftLambda: AsyncParsableCommand {
         commandName: "swift-lambda",
         abstract: "Build Swift packages into AWS Lambda functions and extensions, and run them locally.",
         version: "0.1.0",
-        subcommands: [Build.self, Invoke.self, Serve.self]
+        subcommands: [Build.self, Invoke.self, Serve.self, New.self, Init.self]
     )
 }
