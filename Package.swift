@@ -31,7 +31,9 @@ let package = Package(
         // The build workflow: describe, plan, compile, package, summarise.
         .target(
             name: "LambdaBuild",
-            dependencies: ["BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaSupport"],
+            dependencies: [
+                "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaSupport", "GlibcCompat",
+            ],
             swiftSettings: strictSettings
         ),
         // Pure decisions: what to build and where every artifact goes.
@@ -56,6 +58,15 @@ let package = Package(
         .target(name: "ELFKit", swiftSettings: strictSettings),
         // Lambda-readiness: runtime profiles and the checks every artifact passes before it is written.
         .target(name: "LambdaChecks", dependencies: ["BuildPlanner", "ELFKit"], swiftSettings: strictSettings),
+        // Host builds that start on older runtimes: rebinding to older glibc/libstdc++ symbol versions.
+        .target(
+            name: "GlibcCompat",
+            dependencies: [
+                "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Process running and file-system primitives shared by every library.
         .target(
             name: "LambdaSupport",
@@ -106,6 +117,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GlibcCompatTests",
+            dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
