@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild"],
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "ELFKit"],
             // Packages the tests copy and build; not part of this target.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

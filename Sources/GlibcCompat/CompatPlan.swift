@@ -43,10 +43,13 @@ public struct UnfixableSymbol: Sendable, Hashable {
         case noOlderVersion
         /// Data, not a function: a jump cannot stand in for it.
         case notAFunction
-        /// Moved into libc.so.6 by glibc 2.32/2.34 (from libpthread, libdl, librt,
-        /// libutil, libanl, libresolv) or, for `__libc_start_main`, given a new contract
-        /// with crt1.o: the older version lives elsewhere or behaves differently.
+        /// Moved into libc.so.6 by glibc 2.32/2.34 from libpthread, libdl, librt,
+        /// libutil, libanl or libresolv: older glibc defines the old version in that
+        /// library, which the binary does not name, so the loader would not find it.
         case movedIntoLibc
+        /// `__libc_start_main@@GLIBC_2.34`: crt1.o of glibc 2.34 and later passes no
+        /// init/fini functions, which the older version relies on to run constructors.
+        case startupContract
         /// A name the assembler cannot spell.
         case unsupportedName
     }
@@ -132,7 +135,9 @@ public struct CompatPlan: Sendable, Equatable {
                     return version
                 }.max()
                 if let older {
-                    if library.soname == "libc.so.6" && Self.libcMoveVersions.contains(newestVersion) {
+                    if library.soname == "libc.so.6" && name == "__libc_start_main" {
+                        reject(.startupContract)
+                    } else if library.soname == "libc.so.6" && Self.libcMoveVersions.contains(newestVersion) {
                         reject(.movedIntoLibc)
                     } else {
                         rebindings.append(

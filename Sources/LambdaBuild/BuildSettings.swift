@@ -30,6 +30,9 @@ public struct BuildSettings: Sendable, Equatable {
     public var runtime: String
     /// Report failed readiness checks as warnings and write the artifacts anyway.
     public var skipChecks: Bool
+    /// `--glibc-compat` (true), `--no-glibc-compat` (false), or neither (nil: on for
+    /// glibc builds on this machine when its libraries are newer than the runtime's).
+    public var glibcCompat: Bool?
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
@@ -37,8 +40,9 @@ public struct BuildSettings: Sendable, Equatable {
         outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
         includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
         compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false,
-        runtime: String = "provided.al2023", skipChecks: Bool = false
+        runtime: String = "provided.al2023", skipChecks: Bool = false, glibcCompat: Bool? = nil
     ) {
+        self.glibcCompat = glibcCompat
         self.runtime = runtime
         self.skipChecks = skipChecks
         self.arm64 = arm64

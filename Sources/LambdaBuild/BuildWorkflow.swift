@@ -3,6 +3,7 @@ public import BuildPlanner
 import Compilers
 import ELFKit
 import Foundation
+public import GlibcCompat
 public import LambdaChecks
 import LambdaSupport
 
@@ -15,6 +16,8 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var path: String
     public var zip: ZipSummary?
     public var readiness: ReadinessReport?
+    /// What glibc compatibility did to it, when it was on.
+    public var compat: ArtifactCompat?
 }
 
 /// What a run did.
@@ -65,7 +68,7 @@ public struct BuildWorkflow: Sendable {
         // Checked against the package before anything is compiled.
         _ = try Planner.plan(package: package, options: options, binPath: "")
 
-        let request = BuildRequest(
+        var request = BuildRequest(
             packagePath: packageRoot, configuration: configuration, target: target,
             optimizations: !settings.disableOptimizations)
         let selector = BackendSelector(
@@ -73,6 +76,10 @@ public struct BuildWorkflow: Sendable {
         // A dry run shows what would run even where the backend could not run now.
         let backend = try await selector.select(settings.compiler, for: request, preflight: !settings.dryRun)
         if settings.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
+        var compat = try await GlibcCompatStep.prepare(
+            requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
+            packageRoot: packageRoot, context: context, verbose: settings.verbose, dryRun: settings.dryRun)
+        request.extraArguments = compat?.swiftBuildArguments ?? []
 
         if settings.dryRun {
             let binPath = (try? await queryBinPath(backend, request)) ?? "<bin path: swift build --show-bin-path>"
@@ -102,9 +109,11 @@ public struct BuildWorkflow: Sendable {
         for artifact in plan.artifacts {
             try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
         }
+        try await compat?.relinkStaticWhereNeeded(plan.artifacts, backend: backend, request: request, context: context)
 
         let readiness = Readiness(
-            context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain)
+            context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain,
+            compat: compat)
         let (written, failed) = try await write(plan.artifacts, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
         let elapsed = clock.now - started
         SummaryRenderer(context: context).render(written, configuration: configuration, elapsed: elapsed)
@@ -188,7 +197,8 @@ public struct BuildWorkflow: Sendable {
                 product: item.artifact.product, kind: item.artifact.kind,
                 architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
                 size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
-                readiness: reports[item.artifact.product])
+                readiness: reports[item.artifact.product],
+                compat: readiness.compat?.inspect(executable: executable, sourceBinary: item.artifact.sourceBinary))
         }
         return (committed, readiness.skipChecks ? [] : failed)
     }

@@ -14,6 +14,8 @@ struct Readiness {
     var target: LambdaTarget
     var skipChecks: Bool
     var toolchain: Toolchain
+    /// Glibc compatibility, when on: explains what it could not rebind.
+    var compat: GlibcCompatStep? = nil
 
     /// The report of each staged artifact, by product.
     func evaluate(_ staged: [StagedArtifact]) throws -> [String: ReadinessReport] {
@@ -41,12 +43,13 @@ struct Readiness {
             for finding in report.findings {
                 let level = finding.severity == .error && !skipChecks ? "error" : "warning"
                 context.console.progress("\(level): \(product): \(Self.describe(finding, names: names))")
+                compat?.explain(finding, names: names).forEach { context.console.progress("  \($0)") }
             }
             if !report.passed { failed.append(product) }
         }
         if !failed.isEmpty {
             context.console.progress(
-                "  ways out: build in the runtime's image (--compiler docker), fully static (--target <arch>-swift-linux-musl with the Static Linux SDK), check against another runtime (--runtime), or write anyway (--skip-checks)")
+                "  ways out: build in the runtime's image (--compiler docker), fully static (--target <arch>-swift-linux-musl with the Static Linux SDK), \(compat == nil && target.libc == .glibc ? "rebind to the runtime's symbol versions (--glibc-compat), " : "")check against another runtime (--runtime), or write anyway (--skip-checks)")
         }
         return failed
     }

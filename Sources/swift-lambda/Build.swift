@@ -93,6 +93,11 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Write artifacts that fail the Lambda-readiness checks, reporting the failures as warnings.")
     var skipChecks = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Bind glibc and libstdc++ symbols to versions the runtime has, so host builds start there (default: on for glibc builds when this machine's libraries are newer than the runtime's).")
+    var glibcCompat: Bool?
+
     @Flag(help: "Print the plan (commands and destinations) without building.")
     var dryRun = false
 
@@ -128,7 +133,8 @@ struct Build: AsyncParsableCommand {
             compiler: CompilerSettings(
                 compiler: compiler, swiftSDK: swiftSDK, swiftSDKsPath: swiftSDKsPath, containerCLI: containerCLI,
                 image: image),
-            disableOptimizations: disableOptimizations, runtime: runtime, skipChecks: skipChecks)
+            disableOptimizations: disableOptimizations, runtime: runtime, skipChecks: skipChecks,
+            glibcCompat: glibcCompat)
         try await Failure.report {
             try await BuildWorkflow(settings: settings, context: .live()).run()
         }

@@ -93,7 +93,7 @@ import Testing
         ]
         let plan = CompatPlan.compute([Self.libc(symbols)], profile: .providedAL2)
         #expect(plan.unfixable("pthread_create", library: "libc.so.6")?.reason == .movedIntoLibc)
-        #expect(plan.unfixable("__libc_start_main", library: "libc.so.6")?.reason == .movedIntoLibc)
+        #expect(plan.unfixable("__libc_start_main", library: "libc.so.6")?.reason == .startupContract)
         #expect(plan.rebindings.map(\.symbol) == ["glob"])
         // The same versions in another library are ordinary rebindings.
         let other = Self.library(
