@@ -1,3 +1,4 @@
+import ELFKit
 import Foundation
 import LambdaTestSupport
 import Testing
@@ -75,6 +76,30 @@ extension SharedExamplesSuites {
         let body = try await invokeQuotesWithMarkedBundle(in: "\(lambda)/quotes")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         #expect(json["quote"] as? String == quotesMarker)
+    }
+
+    /// REFERENCE.md section 2: the Foundation functions needed hypot/hypotf@GLIBC_2.35 and
+    /// condition_variable::wait@GLIBCXX_3.4.30; rebound, they need nothing above provided.al2023.
+    @Test func foundationFunctionsNeedNothingAboveTheRuntime() async throws {
+        let built = try await built()
+        for name in ["echo", "greeter", "quotes"] {
+            let file = try ELFFile(contentsOf: "\(built.lambdaDirectory)/\(name)/bootstrap")
+            let glibc = try #require(file.maxVersion(prefix: "GLIBC")?.0)
+            let glibcxx = try #require(file.maxVersion(prefix: "GLIBCXX")?.0)
+            #expect(glibc <= SymbolVersion("GLIBC_2.34")!, "\(name) needs \(glibc)")
+            #expect(glibcxx <= SymbolVersion("GLIBCXX_3.4.29")!, "\(name) needs \(glibcxx)")
+            #expect(file.maxVersion(prefix: "CXXABI").map { $0.0 <= SymbolVersion("CXXABI_1.3.13")! } ?? true)
+            var bound: [String: String] = [:]
+            for need in file.versionNeeds {
+                for version in need.versions {
+                    for symbol in version.symbols { bound[symbol] = version.name }
+                }
+            }
+            #expect(bound["hypot"].map { SymbolVersion($0)! < SymbolVersion("GLIBC_2.35")! } ?? false, "\(name): hypot@\(bound["hypot"] ?? "-")")
+            #expect(bound["hypotf"].map { SymbolVersion($0)! < SymbolVersion("GLIBC_2.35")! } ?? false)
+            #expect(bound["_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE"] == "GLIBCXX_3.4.11")
+        }
+        #expect(built.result.standardOutput.contains("glibc-compat: 3 symbols rebound"))
     }
 
     @Test func onlyTheProductsBuiltInThisRunAreWritten() async throws {
