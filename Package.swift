@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "LambdaBuild",
             dependencies: [
-                "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport",
+                "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport", "GlibcCompat",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -78,6 +78,15 @@ let package = Package(
         .target(name: "ELFKit", swiftSettings: strictSettings),
         // Lambda-readiness: runtime profiles and the checks every artifact passes before it is written.
         .target(name: "LambdaChecks", dependencies: ["BuildPlanner", "ELFKit", "LambdaSupport"], swiftSettings: strictSettings),
+        // Host builds that start on older runtimes: rebinding to older glibc/libstdc++ symbol versions.
+        .target(
+            name: "GlibcCompat",
+            dependencies: [
+                "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Process running and file-system primitives shared by every library.
         .target(
             name: "LambdaSupport",
@@ -166,8 +175,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GlibcCompatTests",
+            dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke"],
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke", "ELFKit"],
             // Packages the tests copy and build; not part of this target.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

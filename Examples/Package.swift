@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "LambdaRuntime"),
         .executableTarget(name: "Echo", dependencies: ["LambdaRuntime"]),
         .executableTarget(name: "Greeter", dependencies: ["LambdaRuntime"]),
-        .target(name: "QuoteBook", resources: [.copy("Resources/quotes.txt")]),
+        .target(name: "QuoteBook", exclude: ["NOTICE.txt"], resources: [.copy("Resources/quotes.txt")]),
         .executableTarget(name: "Quotes", dependencies: ["LambdaRuntime", "QuoteBook"]),
     ]
 )

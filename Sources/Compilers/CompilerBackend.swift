@@ -11,16 +11,21 @@ public struct BuildRequest: Sendable, Equatable {
     public var target: LambdaTarget
     /// Release size optimizations (on unless `--disable-optimizations`).
     public var optimizations: Bool
+    /// More `swift build` arguments (`-Xswiftc`, `-Xlinker`), the same for the
+    /// build and its bin-path query, e.g. glibc compatibility's link inputs.
+    public var extraArguments: [String]
 
     public init(
         packagePath: String, configuration: BuildConfiguration, product: String? = nil,
-        target: LambdaTarget = LambdaTarget(architecture: .x86_64, libc: .glibc), optimizations: Bool = true
+        target: LambdaTarget = LambdaTarget(architecture: .x86_64, libc: .glibc), optimizations: Bool = true,
+        extraArguments: [String] = []
     ) {
         self.packagePath = packagePath
         self.configuration = configuration
         self.product = product
         self.target = target
         self.optimizations = optimizations
+        self.extraArguments = extraArguments
     }
 
     /// The same request for another product (or all with nil).

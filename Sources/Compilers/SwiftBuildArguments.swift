@@ -10,7 +10,7 @@ enum SwiftBuildArguments {
     static func common(_ request: BuildRequest, packagePath: String) -> [String] {
         var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue, "--static-swift-stdlib"]
         if request.configuration == .release && request.optimizations { arguments += ReleaseOptimizations.flags }
-        return arguments
+        return arguments + request.extraArguments
     }
 
     static func product(_ request: BuildRequest) -> [String] {

@@ -7,14 +7,17 @@ public struct Toolchain: Sendable, Equatable {
     public var swift: String
     /// The toolchain's `llvm-objcopy`, which strips any ELF architecture.
     public var objcopy: String?
+    /// The toolchain's `clang`, which compiles for every target Swift does.
+    public var clang: String?
 
-    public init(swift: String, objcopy: String?) {
+    public init(swift: String, objcopy: String?, clang: String? = nil) {
         self.swift = swift
         self.objcopy = objcopy
+        self.clang = clang
     }
 
-    /// Finds `swift` on the environment's `PATH`, and `llvm-objcopy` beside
-    /// the real (symlink-resolved) `swift`, else on `PATH`.
+    /// Finds `swift` on the environment's `PATH`, and `llvm-objcopy` and
+    /// `clang` beside the real (symlink-resolved) `swift`, else on `PATH`.
     public static func locate(environment: [String: String]) throws -> Toolchain {
         let lookup = ExecutableLookup(environment: environment)
         let swift: String
@@ -25,9 +28,11 @@ public struct Toolchain: Sendable, Equatable {
         }
         let realDirectory = (URL(fileURLWithPath: swift).resolvingSymlinksInPath().path as NSString)
             .deletingLastPathComponent
-        let bundled = "\(realDirectory)/llvm-objcopy"
-        let objcopy = FileManager.default.isExecutableFile(atPath: bundled) ? bundled : try? lookup.resolve("llvm-objcopy")
-        return Toolchain(swift: swift, objcopy: objcopy)
+        func beside(_ tool: String) -> String? {
+            let bundled = "\(realDirectory)/\(tool)"
+            return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : try? lookup.resolve(tool)
+        }
+        return Toolchain(swift: swift, objcopy: beside("llvm-objcopy"), clang: beside("clang"))
     }
 
     /// The toolchain's version, from `swift --version`.

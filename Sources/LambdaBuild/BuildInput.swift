@@ -74,7 +74,8 @@ extension BuildSettings {
                 containerCLI: try choice(.containerCLI, default: ContainerCLI.docker), image: string(.image),
                 compilerOrigin: origin(.compiler)),
             disableOptimizations: bool(.disableOptimizations), runtime: string(.runtime) ?? "provided.al2023",
-            skipChecks: bool(.skipChecks), bundleLibs: bool(.bundleLibs))
+            skipChecks: bool(.skipChecks), bundleLibs: bool(.bundleLibs),
+            glibcCompat: configuration.value(of: .glibcCompat)?.value.bool)
     }
 }
 

@@ -32,6 +32,9 @@ public struct BuildSettings: Sendable, Equatable {
     public var skipChecks: Bool
     /// Ship the shared libraries the runtime lacks in the artifact's `lib/`.
     public var bundleLibs: Bool
+    /// `--glibc-compat` (true), `--no-glibc-compat` (false), or neither (nil: on for
+    /// glibc builds on this machine when its libraries are newer than the runtime's).
+    public var glibcCompat: Bool?
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
@@ -39,8 +42,10 @@ public struct BuildSettings: Sendable, Equatable {
         outputFormat: OutputFormat = .binary, isExtension: Bool = false, isInternal: Bool = false,
         includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
         compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false,
-        runtime: String = "provided.al2023", skipChecks: Bool = false, bundleLibs: Bool = false
+        runtime: String = "provided.al2023", skipChecks: Bool = false, bundleLibs: Bool = false,
+        glibcCompat: Bool? = nil
     ) {
+        self.glibcCompat = glibcCompat
         self.bundleLibs = bundleLibs
         self.runtime = runtime
         self.skipChecks = skipChecks

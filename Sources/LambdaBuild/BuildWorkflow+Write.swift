@@ -39,7 +39,8 @@ extension BuildWorkflow {
         }
         let output = try await run(capturing: invocation)
         let path = try backend.hostBinPath(fromOutput: output.standardOutputText, request: request)
-        cache.store(output.standardOutput, for: key)
+        // A dry run writes nothing, caches included.
+        if !input.dryRun { cache.store(output.standardOutput, for: key) }
         return path
     }
 
@@ -59,7 +60,7 @@ extension BuildWorkflow {
         }
         do {
             let package = try PackageDescription.decode(fromDescribeOutput: output.standardOutput)
-            cache.store(output.standardOutput, for: key)
+            if !input.dryRun { cache.store(output.standardOutput, for: key) }
             return package
         } catch {
             throw BuildError.describeUnreadable(path: packageRoot, reason: "\(error)")
@@ -125,7 +126,8 @@ extension BuildWorkflow {
                 architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
                 size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
                 readiness: reports[item.artifact.product],
-                bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [])
+                bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [],
+                compat: readiness.compat?.inspect(executable: executable, sourceBinary: item.artifact.sourceBinary))
         }
         return (committed, readiness.skipChecks ? [] : failed)
     }

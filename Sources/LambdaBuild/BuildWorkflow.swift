@@ -3,6 +3,7 @@ public import BuildPlanner
 import Compilers
 import ELFKit
 import Foundation
+public import GlibcCompat
 public import LambdaChecks
 import LambdaConfig
 import LambdaSupport
@@ -18,6 +19,8 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var readiness: ReadinessReport?
     /// The sonames shipped in `lib/` (`--bundle-libs`), in the order they were found.
     public var bundledLibraries: [String] = []
+    /// What glibc compatibility did to it, when it was on.
+    public var compat: ArtifactCompat?
 }
 
 /// What a run did.
@@ -100,6 +103,15 @@ public struct BuildWorkflow: Sendable {
             if input.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
             if settings.bundleLibs, backend.name == .docker { throw BuildError.bundleLibsUnsupported(compiler: backend.name.rawValue) }
         }
+        // Glibc compatibility changes how each member links: its shim lives in the member's .build.
+        for index in members.indices {
+            guard let backend = members[index].backend else { continue }
+            members[index].compat = try await GlibcCompatStep.prepare(
+                requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
+                packageRoot: members[index].package.path, context: context, verbose: input.verbose && index == 0,
+                dryRun: settings.dryRun)
+            members[index].request.extraArguments = members[index].compat?.swiftBuildArguments ?? []
+        }
 
         if settings.dryRun {
             var plans: [BuildPlan] = []
@@ -143,12 +155,19 @@ public struct BuildWorkflow: Sendable {
             for artifact in plan.artifacts {
                 try ArchitectureCheck.verify(artifact.sourceBinary, product: artifact.product, target: target)
             }
+            try await members[index].compat?.relinkStaticWhereNeeded(
+                plan.artifacts, backend: backend, request: member.request, context: context)
             plans.append(plan)
         }
 
         var artifacts = plans.flatMap(\.artifacts).sorted { $0.product < $1.product }
         var readiness = Readiness(
             context: context, profile: profile, target: target, skipChecks: settings.skipChecks, toolchain: toolchain)
+        // One compat plan serves every member (same host, target and runtime); their static relinks are pooled.
+        if var compat = members.first(where: { $0.compat != nil })?.compat {
+            compat.staticBinaries = Set(members.flatMap { $0.compat?.staticBinaries ?? [] })
+            readiness.compat = compat
+        }
         if settings.bundleLibs {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
@@ -174,6 +193,7 @@ public struct BuildWorkflow: Sendable {
         var options: PlanOptions
         var request: BuildRequest
         var backend: (any CompilerBackend)?
+        var compat: GlibcCompatStep?
     }
 }
 

@@ -16,6 +16,8 @@ struct Readiness {
     var toolchain: Toolchain
     /// What `--bundle-libs` ships with each product, checked with it.
     var bundles: [String: LibraryBundle] = [:]
+    /// Glibc compatibility, when on: explains what it could not rebind.
+    var compat: GlibcCompatStep? = nil
 
     /// The report of each staged artifact, by product.
     func evaluate(_ staged: [StagedArtifact]) throws -> [String: ReadinessReport] {
@@ -44,6 +46,7 @@ struct Readiness {
             for finding in report.findings {
                 let level = finding.severity == .error && !skipChecks ? "error" : "warning"
                 context.console.progress("\(level): \(product): \(Self.describe(finding, names: names))")
+                compat?.explain(finding, names: names).forEach { context.console.progress("  \($0)") }
             }
             if !report.passed { failed.append(product) }
         }
@@ -52,6 +55,7 @@ struct Readiness {
             context.console.progress(
                 "  ways out: build in the runtime's image (--compiler docker), fully static (--target <arch>-swift-linux-musl with the Static Linux SDK), "
                     + (missingLibrary ? "ship the missing libraries (--bundle-libs), " : "")
+                    + (compat == nil && target.libc == .glibc ? "rebind to the runtime's symbol versions (--glibc-compat), " : "")
                     + "check against another runtime (--runtime), or write anyway (--skip-checks)")
         }
         return failed

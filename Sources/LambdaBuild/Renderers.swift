@@ -59,6 +59,11 @@ struct SummaryRenderer {
                 let verdict = report.passed ? "checks passed" : "checks FAILED (written with --skip-checks)"
                 lines.append("  \(indent)  \(verdict); needs \(report.highestGLIBC ?? "no glibc"), \(report.highestGLIBCXX ?? "no libstdc++"); libraries: \(libraries.isEmpty ? "none (static)" : libraries.joined(separator: ", "))")
             }
+            if let compat = artifact.compat {
+                let count = compat.rebound.count
+                let statically = compat.libstdcxxStatic ? "; libstdc++ linked statically" : ""
+                lines.append("  \(indent)  glibc-compat: \(count) \(count == 1 ? "symbol" : "symbols") rebound\(statically)")
+            }
             if !artifact.bundledLibraries.isEmpty {
                 lines.append("  \(indent)  bundled in \(ArtifactLayout.libraryDirectory)/: \(artifact.bundledLibraries.joined(separator: ", "))")
             }

@@ -45,6 +45,8 @@ public struct LoaderCache: Sendable, Equatable {
         entries.filter { $0.name == name }.map(\.path)
     }
 
+    static let headerSize = 48
+    static let entrySize = 24
     static let newMagic = Array("glibc-ld.so.cache1.1".utf8)
     static let oldMagic = Array("ld.so-1.7.0".utf8)
 
@@ -55,17 +57,17 @@ public struct LoaderCache: Sendable, Equatable {
             // header follows, aligned to 8.
             guard let count = Self.uint32(bytes, at: 12) else { throw LoaderCacheError.truncated }
             base = (16 + Int(count) * 12 + 7) & ~7
-            guard bytes.count >= base + 48 else { throw LoaderCacheError.truncated }
+            guard bytes.count >= base + Self.headerSize else { throw LoaderCacheError.truncated }
         }
-        guard bytes.count >= base + 48, Array(bytes[base..<(base + Self.newMagic.count)]) == Self.newMagic,
+        guard bytes.count >= base + Self.headerSize, Array(bytes[base..<(base + Self.newMagic.count)]) == Self.newMagic,
             let count = Self.uint32(bytes, at: base + 20)
         else { throw LoaderCacheError.unrecognised }
-        let entriesStart = base + 48
-        guard Int(count) <= (bytes.count - entriesStart) / 24 else { throw LoaderCacheError.truncated }
+        let entriesStart = base + Self.headerSize
+        guard Int(count) <= (bytes.count - entriesStart) / Self.entrySize else { throw LoaderCacheError.truncated }
         var entries: [Entry] = []
         entries.reserveCapacity(Int(count))
         for index in 0..<Int(count) {
-            let offset = entriesStart + index * 24
+            let offset = entriesStart + index * Self.entrySize
             guard let key = Self.uint32(bytes, at: offset + 4), let value = Self.uint32(bytes, at: offset + 8),
                 let name = Self.string(bytes, at: base + Int(key)), let path = Self.string(bytes, at: base + Int(value))
             else { throw LoaderCacheError.truncated }

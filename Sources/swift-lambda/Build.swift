@@ -99,6 +99,11 @@ struct Build: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Ship the shared libraries the runtime lacks (resolved as the loader would on this host) in the artifact's lib/.")
     var bundleLibs: Bool?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Bind glibc and libstdc++ symbols to versions the runtime has, so host builds start there (default: on for glibc builds when this machine's libraries are newer than the runtime's).")
+    var glibcCompat: Bool?
+
     @Option(help: ArgumentHelp("The configuration file (default: swift-lambda.toml at the package or workspace root).", valueName: "file"))
     var config: String?
 
@@ -146,6 +151,7 @@ struct Build: AsyncParsableCommand {
         set(.runtime, runtime.map(SettingValue.string))
         set(.skipChecks, skipChecks.map(SettingValue.bool))
         set(.bundleLibs, bundleLibs.map(SettingValue.bool))
+        set(.glibcCompat, glibcCompat.map(SettingValue.bool))
         return layer
     }
 

@@ -40,6 +40,16 @@ let armMusl = LambdaTarget(architecture: .aarch64, libc: .musl)
         ])
     }
 
+    @Test func extraArgumentsReachTheBuildAndTheBinPathQueryAlike() {
+        let extra = ["-Xswiftc", "-L/pkg/.build/swift-lambda/compat/x/lib", "-Xlinker", "/pkg/.build/swift-lambda/compat/a.ld"]
+        let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo", optimizations: false, extraArguments: extra)
+        let common = ["build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib"] + extra
+        #expect(backend.buildInvocation(for: request).arguments == common + ["--product", "echo"])
+        #expect(backend.binPathInvocation(for: request).arguments == common + ["--show-bin-path"])
+        let sdk = SwiftSDKBackend(toolchain: toolchain, sdk: "host")
+        #expect(sdk.buildInvocation(for: request).arguments == common + ["--swift-sdk", "host", "--product", "echo"])
+    }
+
     @Test func binPathIsTheLastAbsoluteLine() throws {
         let request = BuildRequest(packagePath: "/pkg", configuration: .debug)
         #expect(try backend.hostBinPath(fromOutput: "note: x\n/pkg/.build/release\n", request: request) == "/pkg/.build/release")

@@ -1,3 +1,4 @@
+import ELFKit
 import Foundation
 import LambdaTestSupport
 import Testing
@@ -18,9 +19,10 @@ extension SharedExamplesSuites {
     @Test func everyFunctionGetsABootstrapAndOnlyItsOwnBundles() async throws {
         let lambda = try await built().lambdaDirectory
         #expect(Harness.contents(of: lambda) == ["echo", "greeter", "quotes"])
-        #expect(Harness.contents(of: "\(lambda)/echo") == ["bootstrap"])
-        #expect(Harness.contents(of: "\(lambda)/greeter") == ["bootstrap"])
-        #expect(Harness.contents(of: "\(lambda)/quotes") == ["Examples_QuoteBook.resources", "bootstrap"])
+        // Examples/swift-lambda.toml: zips for every function, and quotes' own include.
+        #expect(Harness.contents(of: "\(lambda)/echo") == ["bootstrap", "bootstrap.zip"])
+        #expect(Harness.contents(of: "\(lambda)/greeter") == ["bootstrap", "bootstrap.zip"])
+        #expect(Harness.contents(of: "\(lambda)/quotes") == ["Examples_QuoteBook.resources", "NOTICE.txt", "bootstrap", "bootstrap.zip"])
         #expect(Harness.contents(of: "\(lambda)/quotes/Examples_QuoteBook.resources") == ["quotes.txt"])
         for name in ["echo", "greeter", "quotes"] {
             #expect(try Harness.mode(of: "\(lambda)/\(name)/bootstrap") == 0o755)
@@ -75,6 +77,30 @@ extension SharedExamplesSuites {
         #expect(json["quote"] as? String == quotesMarker)
     }
 
+    /// REFERENCE.md section 2: the Foundation functions needed hypot/hypotf@GLIBC_2.35 and
+    /// condition_variable::wait@GLIBCXX_3.4.30; rebound, they need nothing above provided.al2023.
+    @Test func foundationFunctionsNeedNothingAboveTheRuntime() async throws {
+        let built = try await built()
+        for name in ["echo", "greeter", "quotes"] {
+            let file = try ELFFile(contentsOf: "\(built.lambdaDirectory)/\(name)/bootstrap")
+            let glibc = try #require(file.maxVersion(prefix: "GLIBC")?.0)
+            let glibcxx = try #require(file.maxVersion(prefix: "GLIBCXX")?.0)
+            #expect(glibc <= SymbolVersion("GLIBC_2.34")!, "\(name) needs \(glibc)")
+            #expect(glibcxx <= SymbolVersion("GLIBCXX_3.4.29")!, "\(name) needs \(glibcxx)")
+            #expect(file.maxVersion(prefix: "CXXABI").map { $0.0 <= SymbolVersion("CXXABI_1.3.13")! } ?? true)
+            var bound: [String: String] = [:]
+            for need in file.versionNeeds {
+                for version in need.versions {
+                    for symbol in version.symbols { bound[symbol] = version.name }
+                }
+            }
+            #expect(bound["hypot"].map { SymbolVersion($0)! < SymbolVersion("GLIBC_2.35")! } ?? false, "\(name): hypot@\(bound["hypot"] ?? "-")")
+            #expect(bound["hypotf"].map { SymbolVersion($0)! < SymbolVersion("GLIBC_2.35")! } ?? false)
+            #expect(bound["_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE"] == "GLIBCXX_3.4.11")
+        }
+        #expect(built.result.standardOutput.contains("glibc-compat: 3 symbols rebound"))
+    }
+
     @Test func onlyTheProductsBuiltInThisRunAreWritten() async throws {
         let built = try await built()
         let elsewhere = try Harness.temporaryDirectory(prefix: "only")
@@ -86,7 +112,7 @@ extension SharedExamplesSuites {
         #expect(result.status == 0, "\(result.standardError)")
         #expect(Harness.contents(of: elsewhere) == ["echo", "greeter"])
         #expect(try String(contentsOfFile: "\(elsewhere)/greeter/bootstrap", encoding: .utf8) == "old")
-        #expect(Harness.contents(of: "\(elsewhere)/echo") == ["bootstrap"])
+        #expect(Harness.contents(of: "\(elsewhere)/echo") == ["bootstrap", "bootstrap.zip"])
         #expect(result.standardOutput.contains("Built 1 Lambda artifact (release)"))
     }
 }

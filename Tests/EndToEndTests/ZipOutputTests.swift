@@ -49,8 +49,9 @@ extension SharedExamplesSuites {
         let listing = try pythonListing(quotesZip)
         #expect(listing.bad == nil)
         let names = listing.entries.map { $0[0] as? String ?? "" }
+        // NOTICE.txt is quotes' own include (Examples/swift-lambda.toml), merged with the flag's.
         #expect(names == [
-            "Examples_QuoteBook.resources/", "Examples_QuoteBook.resources/quotes.txt", "bootstrap",
+            "Examples_QuoteBook.resources/", "Examples_QuoteBook.resources/quotes.txt", "NOTICE.txt", "bootstrap",
             "settings/", "settings/app.json", "settings/current.json", "settings/deep/", "settings/deep/note.txt",
         ])
         let modes = Dictionary(uniqueKeysWithValues: listing.entries.map { ($0[0] as? String ?? "", $0[1] as? Int ?? 0) })

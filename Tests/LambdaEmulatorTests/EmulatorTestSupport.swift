@@ -5,7 +5,7 @@ import Testing
 
 /// Starts an emulator for one test and stops it afterwards, also when the test throws.
 func withEmulator(
-    timeout: Duration = .seconds(30), extensionNames: Set<String>? = nil, acceptsAnyFunctionName: Bool = false,
+    timeout: Duration = .seconds(120), extensionNames: Set<String>? = nil, acceptsAnyFunctionName: Bool = false,
     onEvent: (@Sendable (EmulatorEvent) -> Void)? = nil,
     _ body: (LambdaEmulator) async throws -> Void
 ) async throws {

@@ -30,7 +30,7 @@ public final class RawConnection: @unchecked Sendable {
     public let fd: Int32
     private var buffer: [UInt8] = []
 
-    public init(port: Int, timeout: Duration = .seconds(30)) throws {
+    public init(port: Int, timeout: Duration = .seconds(120)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError(description: "socket failed") }
         var address = sockaddr_in()

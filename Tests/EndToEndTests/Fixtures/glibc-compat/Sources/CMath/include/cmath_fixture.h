@@ -1,0 +1,2 @@
+double fixture_hypot(double x, double y);
+float fixture_hypotf(float x, float y);
