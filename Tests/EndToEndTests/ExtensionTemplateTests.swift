@@ -1,4 +1,5 @@
 import Foundation
+import LambdaTestSupport
 import Testing
 
 /// The extension template has no dependencies, so it is built here: its own tests pass, it is
@@ -45,6 +46,19 @@ import Testing
                 "GET /2020-01-01/extension/event/next id=ext-7",
                 "GET /2020-01-01/extension/event/next id=ext-7",
             ])
+
+        // And with swift-lambda's own emulator: started before a function (a small C runtime that
+        // echoes), it registers before the function's first next, gets the INVOKE and the SHUTDOWN.
+        let lambda = try RuntimeFixtures.lambdaDirectory()
+        try FileManager.default.createDirectory(atPath: "\(lambda)/extensions", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: executable, toPath: "\(lambda)/extensions/audit-log")
+        let invoked = try Harness.run(
+            ["invoke", "fixture", "--extension", "audit-log", "--lambda-dir", lambda, "--env", "FIXTURE_MODE=echo", "--data", #"{"a":1}"#],
+            in: lambda)
+        #expect(invoked.status == 0, "\(invoked.standardError)")
+        #expect(invoked.standardOutput == #"{"a":1}"# + "\n" || invoked.standardOutput == #"{"a":1}"#, "\(invoked.standardOutput)")
+        #expect(invoked.standardError.contains("[audit-log] invoke "), "\(invoked.standardError)")
+        #expect(invoked.standardError.contains("[audit-log] shutdown"), "\(invoked.standardError)")
     }
 }
 
