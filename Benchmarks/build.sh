@@ -7,6 +7,9 @@
 # another, strip it (the toolchain's llvm-objcopy --strip-all) and `zip -q` it.
 # Cold: from an empty .build. No-op: a second run with no source change, against a no-op
 # `swift build -c release --static-swift-stdlib`; the zips must keep their bytes and times.
+# The recipe builds in a scratch directory of its own (.build-recipe): swift-lambda adds
+# glibc-compatibility link arguments on this host, and sharing one .build would make each
+# side's build invalidate the other's.
 #
 # Usage: Benchmarks/build.sh [COLD_RUNS] [NOOP_RUNS]   (defaults 2 and 5; medians are printed)
 set -euo pipefail
@@ -52,8 +55,8 @@ ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1])/float(sys.argv[2])
 recipe() {
     local root=$1; shift
     for package in "$@"; do
-        swift build -c release --static-swift-stdlib --package-path "$package" >/dev/null
-        local bin; bin=$(swift build -c release --static-swift-stdlib --package-path "$package" --show-bin-path)
+        swift build -c release --static-swift-stdlib --package-path "$package" --scratch-path "$package/.build-recipe" >/dev/null
+        local bin; bin=$(swift build -c release --static-swift-stdlib --package-path "$package" --scratch-path "$package/.build-recipe" --show-bin-path)
         for product in $(sed -n 's/.*\.executable(name: "\([^"]*\)".*/\1/p' "$package/Package.swift"); do
             mkdir -p "$root/recipe/$product"
             "$objcopy" --strip-all "$bin/$product" "$root/recipe/$product/bootstrap"
@@ -61,8 +64,8 @@ recipe() {
         done
     done
 }
-noop_build() { for package in "$@"; do swift build -c release --static-swift-stdlib --package-path "$package" >/dev/null; done; }
-clean() { local root=$1; shift; rm -rf "$root/target" "$root/recipe" "$root/.build"; for package in "$@"; do rm -rf "$package/.build"; done; }
+noop_build() { for package in "$@"; do swift build -c release --static-swift-stdlib --package-path "$package" --scratch-path "$package/.build-recipe" >/dev/null; done; }
+clean() { local root=$1; shift; rm -rf "$root/target" "$root/recipe" "$root/.build"; for package in "$@"; do rm -rf "$package/.build" "$package/.build-recipe"; done; }
 
 measure() {
     local label=$1 root=$2; shift 2
