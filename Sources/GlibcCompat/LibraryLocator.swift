@@ -22,8 +22,7 @@ public struct LibraryLocator: Sendable {
     /// multiarch ones, the lib64 ones of Fedora and Amazon Linux, and plain
     /// lib (where Debian's cross packages, `/usr/<triple>/lib`, keep theirs).
     public var defaultDirectories: [String] {
-        let multiarch = "\(architecture.rawValue)-linux-gnu"
-        return ["lib/\(multiarch)", "usr/lib/\(multiarch)", "lib64", "usr/lib64", "lib", "usr/lib"].map(inRoot)
+        LibrarySearch.defaultDirectories(for: architecture, root: root)
     }
 
     /// The path of `soname`, or nil when no file for the architecture has it.

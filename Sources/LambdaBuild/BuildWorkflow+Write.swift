@@ -74,9 +74,14 @@ extension BuildWorkflow {
         readiness: Readiness
     ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
         var state = UpToDate(root: root, lambdaDirectory: lambdaDirectory)
+        // Taken before staging: the inputs' stamps are what this run builds from.
+        let fingerprints = Dictionary(uniqueKeysWithValues: artifacts.map {
+            ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions))
+        })
         // An artifact whose inputs did not change since the last run is taken as it is on disk.
         var staged: [StagedArtifact] = artifacts.compactMap { artifact in
-            state.current(artifact, zipOptions: zipOptions).map { StagedArtifact(upToDate: artifact, record: $0) }
+            state.current(artifact, fingerprint: fingerprints[artifact.product] ?? "")
+                .map { StagedArtifact(upToDate: artifact, record: $0) }
         }
         let unchanged = Set(staged.map(\.artifact.product))
         if input.verbose, !unchanged.isEmpty {
@@ -96,8 +101,9 @@ extension BuildWorkflow {
         staged.sort { $0.artifact.product < $1.artifact.product }
         // Every artifact is checked before it is written; a failing one is not written.
         let reports: [String: ReadinessReport]
+        let executables: [String: ELFFile]
         do {
-            reports = try readiness.evaluate(staged)
+            (reports, executables) = try readiness.evaluate(staged)
         } catch {
             staged.forEach { $0.discard() }
             throw error
@@ -116,18 +122,22 @@ extension BuildWorkflow {
             }
         }
         for item in staged where !unchanged.contains(item.artifact.product) {
-            state.record(item.artifact, zip: item.zip, unzippedBytes: item.unzippedBytes, zipOptions: zipOptions)
+            state.record(
+                item.artifact, fingerprint: fingerprints[item.artifact.product] ?? "", zip: item.zip,
+                unzippedBytes: item.unzippedBytes)
         }
         state.save()
+        // The committed executable is the staged one renamed: its ELF data read for the checks serves here.
         let committed = try staged.map { item in
             let executable = item.artifact.executable
+            let file = executables[item.artifact.product]
             return WrittenArtifact(
                 product: item.artifact.product, kind: item.artifact.kind,
-                architecture: (try? ELFHeader(contentsOf: executable).machine.description) ?? "unknown",
+                architecture: file?.header.machine.description ?? "unknown",
                 size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
                 readiness: reports[item.artifact.product],
                 bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [],
-                compat: readiness.compat?.inspect(executable: executable, sourceBinary: item.artifact.sourceBinary))
+                compat: file.flatMap { readiness.compat?.inspect($0, sourceBinary: item.artifact.sourceBinary) })
         }
         return (committed, readiness.skipChecks ? [] : failed)
     }

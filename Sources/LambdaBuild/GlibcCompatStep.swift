@@ -179,8 +179,7 @@ struct GlibcCompatStep: Sendable {
     }
 
     /// What the shim did to an artifact, read from its executable.
-    func inspect(executable: String, sourceBinary: String) -> ArtifactCompat? {
-        guard let file = try? ELFFile(contentsOf: executable) else { return nil }
+    func inspect(_ file: ELFFile, sourceBinary: String) -> ArtifactCompat? {
         return ArtifactCompat.inspect(file, plan: plan, linkedStatically: staticBinaries.contains(sourceBinary))
     }
 

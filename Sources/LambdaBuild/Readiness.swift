@@ -20,16 +20,19 @@ struct Readiness {
     var compat: GlibcCompatStep? = nil
 
     /// The report of each staged artifact, by product.
-    func evaluate(_ staged: [StagedArtifact]) throws -> [String: ReadinessReport] {
+    /// The executables' ELF data comes back too, so the summary reads each file once.
+    func evaluate(_ staged: [StagedArtifact]) throws -> (reports: [String: ReadinessReport], executables: [String: ELFFile]) {
         var reports: [String: ReadinessReport] = [:]
+        var executables: [String: ELFFile] = [:]
         for artifact in staged {
+            let executable = try ELFFile(contentsOf: artifact.stagedExecutable)
             let facts = ArtifactFacts(
-                executable: try ELFFile(contentsOf: artifact.stagedExecutable),
-                bundled: bundles[artifact.artifact.product]?.filesBySoname ?? [:],
+                executable: executable, bundled: bundles[artifact.artifact.product]?.filesBySoname ?? [:],
                 unzippedBytes: artifact.unzippedBytes, zipBytes: artifact.zip?.size)
             reports[artifact.artifact.product] = ReadinessCheck.evaluate(facts, target: target, profile: profile)
+            executables[artifact.artifact.product] = executable
         }
-        return reports
+        return (reports, executables)
     }
 
     /// Prints the findings (symbols demangled) and the ways out; returns the

@@ -34,21 +34,21 @@ struct UpToDate {
     }
 
     /// The record of `artifact` when it is still current, else nil.
-    func current(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> Record? {
-        guard let record = records[artifact.product], record.fingerprint == Self.fingerprint(artifact, zipOptions: zipOptions),
+    func current(_ artifact: PlannedArtifact, fingerprint: String) -> Record? {
+        guard let record = records[artifact.product], record.fingerprint == fingerprint,
             record.outputs.allSatisfy({ FileSystem.stamp(of: $0.key) == $0.value }),
             record.outputs.keys.contains(artifact.executable), artifact.zip.map({ record.outputs.keys.contains($0.path) }) ?? true
         else { return nil }
         return record
     }
 
-    mutating func record(_ artifact: PlannedArtifact, zip: ZipSummary?, unzippedBytes: Int64, zipOptions: ZipOptions) {
+    mutating func record(_ artifact: PlannedArtifact, fingerprint: String, zip: ZipSummary?, unzippedBytes: Int64) {
         var outputs: [String: String] = [:]
         for path in [artifact.executable] + [artifact.zip?.path].compactMap({ $0 }) {
             outputs[path] = FileSystem.stamp(of: path)
         }
         records[artifact.product] = Record(
-            fingerprint: Self.fingerprint(artifact, zipOptions: zipOptions), outputs: outputs, unzippedBytes: unzippedBytes,
+            fingerprint: fingerprint, outputs: outputs, unzippedBytes: unzippedBytes,
             zipSize: zip?.size, zipSHA256: zip.map { Data($0.sha256).base64EncodedString() })
     }
 

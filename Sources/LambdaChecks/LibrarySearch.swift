@@ -23,13 +23,19 @@ public struct LibrarySearch: Sendable, Equatable {
     /// multiarch and default directories, and the Debian cross-toolchain
     /// directory (`/usr/<triple>/lib`) where a cross build's libraries live.
     public static func host(for architecture: Architecture, environment: [String: String]) -> LibrarySearch {
-        let multiarch = "\(architecture.rawValue)-linux-gnu"
-        var defaults = ["/lib/\(multiarch)", "/usr/lib/\(multiarch)"]
-        defaults += architecture == .x86_64 ? ["/lib64", "/usr/lib64"] : []
-        defaults += ["/lib", "/usr/lib", "/usr/\(multiarch)/lib"]
-        return LibrarySearch(
+        LibrarySearch(
             libraryPath: (environment["LD_LIBRARY_PATH"] ?? "").split(separator: ":").map(String.init),
-            cache: LoaderCache.load(), defaultDirectories: defaults)
+            cache: LoaderCache.load(),
+            defaultDirectories: defaultDirectories(for: architecture) + ["/usr/\(architecture.rawValue)-linux-gnu/lib"])
+    }
+
+    /// The loader's trusted directories for `architecture` in a system rooted
+    /// at `root`: Debian's multiarch ones, the lib64 ones of Fedora and Amazon
+    /// Linux, and plain lib.
+    public static func defaultDirectories(for architecture: Architecture, root: String = "/") -> [String] {
+        let multiarch = "\(architecture.rawValue)-linux-gnu"
+        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+        return ["lib/\(multiarch)", "usr/lib/\(multiarch)", "lib64", "usr/lib64", "lib", "usr/lib"].map { "\(base)/\($0)" }
     }
 
     /// The object that needs a library: its ELF data and where it lies (for `$ORIGIN`).
