@@ -50,3 +50,21 @@ public struct SymbolVersion: Sendable, Hashable, Comparable, CustomStringConvert
         return lhs.numbers.lexicographicallyPrecedes(rhs.numbers)
     }
 }
+
+/// Encoded as its name (`"GLIBC_2.34"`).
+extension SymbolVersion: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let version = SymbolVersion(name) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(name)' is not a symbol version such as GLIBC_2.34")
+        }
+        self = version
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

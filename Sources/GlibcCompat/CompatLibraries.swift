@@ -33,28 +33,38 @@ public enum CompatLibraries {
     ]
     public static let libstdcxx = "libstdc++.so.6"
 
-    /// Reads each library the locator finds, in `sonames` order. A missing
-    /// libc or libm is an error (nothing could be linked); a missing
+    /// The path of each library the locator finds, in `sonames` order. A
+    /// missing libc or libm is an error (nothing could be linked); a missing
     /// libstdc++ or libgcc_s is skipped (a C-only sysroot).
-    public static func read(with locator: LibraryLocator) throws -> [LibrarySymbols] {
-        var libraries: [LibrarySymbols] = []
-        for soname in sonames {
-            guard let path = locator.locate(soname) else {
+    public static func locate(with locator: LibraryLocator) throws -> [(soname: String, path: String)] {
+        try locator.locate(sonames).compactMap { soname, path in
+            guard let path else {
                 if soname == "libc.so.6" || soname == "libm.so.6" {
                     throw CompatError.libraryNotFound(
                         soname: soname, architecture: locator.architecture.rawValue,
                         searched: locator.defaultDirectories)
                 }
-                continue
+                return nil
             }
+            return (soname, path)
+        }
+    }
+
+    /// Reads each located library's symbols.
+    public static func read(_ located: [(soname: String, path: String)]) throws -> [LibrarySymbols] {
+        try located.map { soname, path in
             let file: ELFFile
             do {
                 file = try ELFFile(contentsOf: path)
             } catch {
                 throw CompatError.libraryUnreadable(path: path, reason: "\(error)")
             }
-            libraries.append(LibrarySymbols(soname: soname, path: path, file: file))
+            return LibrarySymbols(soname: soname, path: path, file: file)
         }
-        return libraries
+    }
+
+    /// Reads each library the locator finds (see `locate(with:)`).
+    public static func read(with locator: LibraryLocator) throws -> [LibrarySymbols] {
+        try read(locate(with: locator))
     }
 }

@@ -3,7 +3,7 @@ public import LambdaChecks
 
 /// How libstdc++ is linked: the rebinding plan differs, because a static
 /// libstdc++ defines its own symbols inside the binary.
-public enum LibstdcxxLinkage: String, Sendable, Equatable {
+public enum LibstdcxxLinkage: String, Sendable, Equatable, Codable {
     case shared
     case `static`
 }
@@ -11,7 +11,7 @@ public enum LibstdcxxLinkage: String, Sendable, Equatable {
 /// A function whose default (`@@`) version is above the runtime's ceiling
 /// and that the library also defines at an older version within it: links
 /// bind to the older one instead.
-public struct Rebinding: Sendable, Hashable {
+public struct Rebinding: Sendable, Hashable, Codable {
     public let symbol: String
     public let library: String
     /// The version new links get by default, above the ceiling.
@@ -29,7 +29,7 @@ public struct Rebinding: Sendable, Hashable {
 
 /// A function above the ceiling with no older version, replaced by a
 /// definition in the shim that behaves the same (see `ShimSource`).
-public struct Fallback: Sendable, Hashable {
+public struct Fallback: Sendable, Hashable, Codable {
     public let symbol: String
     public let library: String
     public let version: SymbolVersion
@@ -37,8 +37,8 @@ public struct Fallback: Sendable, Hashable {
 
 /// A symbol above the ceiling the shim cannot help with. Harmless unless a
 /// binary needs it, which the readiness checks then report.
-public struct UnfixableSymbol: Sendable, Hashable {
-    public enum Reason: Sendable, Hashable {
+public struct UnfixableSymbol: Sendable, Hashable, Codable {
+    public enum Reason: Sendable, Hashable, Codable {
         /// No version at or below the ceiling, and no faithful replacement.
         case noOlderVersion
         /// Data, not a function: a jump cannot stand in for it.
@@ -63,7 +63,7 @@ public struct UnfixableSymbol: Sendable, Hashable {
 /// Which symbols of the host's libraries a binary must not bind at their
 /// newest versions to start on a runtime, and what happens to each. Pure:
 /// computed from the libraries' symbol tables and the runtime's ceilings.
-public struct CompatPlan: Sendable, Equatable {
+public struct CompatPlan: Sendable, Equatable, Codable {
     public let runtime: String
     public let libstdcxx: LibstdcxxLinkage
     public let rebindings: [Rebinding]

@@ -27,8 +27,19 @@ public struct LibraryLocator: Sendable {
 
     /// The path of `soname`, or nil when no file for the architecture has it.
     public func locate(_ soname: String) -> String? {
+        locate(soname, cache: LoaderCache.load(inRoot("etc/ld.so.cache")))
+    }
+
+    /// The path of each soname (nil where none is found), reading the
+    /// loader cache once for all of them.
+    public func locate(_ sonames: [String]) -> [(soname: String, path: String?)] {
+        let cache = LoaderCache.load(inRoot("etc/ld.so.cache"))
+        return sonames.map { ($0, locate($0, cache: cache)) }
+    }
+
+    private func locate(_ soname: String, cache: LoaderCache?) -> String? {
         var candidates: [String] = []
-        if let cache = LoaderCache.load(inRoot("etc/ld.so.cache")) {
+        if let cache {
             candidates += cache.paths(for: soname).map { inRoot(String($0.drop { $0 == "/" })) }
         }
         candidates += defaultDirectories.map { "\($0)/\(soname)" }

@@ -12,7 +12,9 @@ import LambdaSupport
 /// The decisions themselves live in the GlibcCompat library.
 struct GlibcCompatStep: Sendable {
     let plan: CompatPlan
-    let libraries: [LibrarySymbols]
+    /// Where the libraries come from, and the cache of plans computed from them.
+    let locator: LibraryLocator
+    let plans: CompatPlanCache
     let linkage: CompatLinkage
     let builder: ShimBuilder
     let profile: RuntimeProfile
@@ -62,8 +64,9 @@ struct GlibcCompatStep: Sendable {
         }
         guard let clang = toolchain.clang else { throw CompatError.clangNotFound(swift: toolchain.swift) }
 
-        let libraries = try CompatLibraries.read(with: LibraryLocator(root: root, architecture: target.architecture))
-        let plan = CompatPlan.compute(libraries, profile: profile)
+        let locator = LibraryLocator(root: root, architecture: target.architecture)
+        let plans = CompatPlanCache(directory: CompatLinkage.directory(packageRoot: packageRoot))
+        let plan = try plans.plan(locator: locator, profile: profile, store: !dryRun)
         guard plan.hostIsNewer else {
             if explicit || verbose {
                 context.console.progress(
@@ -87,7 +90,7 @@ struct GlibcCompatStep: Sendable {
         if !dryRun { try linkage.useShared() }
 
         let step = GlibcCompatStep(
-            plan: plan, libraries: libraries, linkage: linkage, builder: builder, profile: profile, target: target,
+            plan: plan, locator: locator, plans: plans, linkage: linkage, builder: builder, profile: profile, target: target,
             root: root, toolchain: toolchain, staticBinaries: linkage.staticallyLinked())
         let fallbacks =
             plan.fallbacks.isEmpty ? "" : ", fallbacks for \(plan.fallbacks.map(\.symbol).joined(separator: ", "))"
@@ -138,7 +141,7 @@ struct GlibcCompatStep: Sendable {
             )
             return
         }
-        let staticPlan = CompatPlan.compute(libraries, profile: profile, libstdcxx: .static)
+        let staticPlan = try plans.plan(locator: locator, profile: profile, libstdcxx: .static)
         let object = try await builder.build(
             ShimSource.make(staticPlan, architecture: target.architecture), runner: context.runner)
         try linkage.useStatic(object: object.path, archive: archive)
