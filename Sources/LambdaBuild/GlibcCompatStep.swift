@@ -90,8 +90,8 @@ struct GlibcCompatStep: Sendable {
         if !dryRun { try linkage.useShared() }
 
         let step = GlibcCompatStep(
-            plan: plan, locator: locator, plans: plans, linkage: linkage, builder: builder, profile: profile, target: target,
-            root: root, toolchain: toolchain, staticBinaries: linkage.staticallyLinked())
+            plan: plan, locator: locator, plans: plans, linkage: linkage, builder: builder, profile: profile,
+            target: target, root: root, toolchain: toolchain, staticBinaries: linkage.staticallyLinked())
         let fallbacks =
             plan.fallbacks.isEmpty ? "" : ", fallbacks for \(plan.fallbacks.map(\.symbol).joined(separator: ", "))"
         context.console.progress(

@@ -82,7 +82,8 @@ import Testing
         let path = "\(cache.directory)/\(try #require(Self.planFiles(cache.directory).first))"
         try "{\"runtime\": 1".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try cache.plan(locator: locator, profile: .providedAL2023) == computed)
-        #expect(try JSONDecoder().decode(CompatPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == computed)
+        #expect(
+            try JSONDecoder().decode(CompatPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == computed)
     }
 
     @Test func aMissingLibcIsStillAnError() throws {
