@@ -114,7 +114,7 @@ let package = Package(
         // Running artifacts as Lambda would: locate or unzip, start with Lambda's environment, invoke, serve.
         .target(
             name: "LambdaInvoke",
-            dependencies: ["LambdaEmulator", "Archiver", "LambdaSupport"],
+            dependencies: ["LambdaEmulator", "Archiver", "LambdaConfig", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
 

@@ -1,5 +1,6 @@
 import Archiver
 import Foundation
+import LambdaConfig
 import LambdaSupport
 
 /// A function (and its extensions) ready to start: where `/var/task` and `/opt` are on this
@@ -36,11 +37,22 @@ public struct PreparedArtifacts: Sendable {
 
 /// Finds the artifacts `swift-lambda build` wrote and makes them runnable.
 public enum ArtifactLocator {
-    /// `--lambda-dir` (relative to the current directory), else `target/lambda` under
-    /// `--package-path` or the current directory: the same default as `build`.
-    public static func lambdaDirectory(packagePath: String?, lambdaDirectory: String?, currentDirectory: String) -> String {
+    /// `--lambda-dir` (relative to the current directory); else `lambda-dir` as `build`
+    /// resolves it without flags (the package's `swift-lambda.toml` over
+    /// `SWIFT_LAMBDA_LAMBDA_DIR`); else `target/lambda` under `--package-path` or the current
+    /// directory: wherever `build` put the artifacts.
+    public static func lambdaDirectory(
+        packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
+    ) throws -> String {
         if let lambdaDirectory { return FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory) }
         let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
+        let path = "\(root)/\(ConfigFile.defaultName)"
+        let configuration = Configuration(
+            environment: try Configuration.environmentLayer(environment, currentDirectory: currentDirectory),
+            file: FileSystem.exists(path) ? try ConfigFile.load(path) : nil, flags: Layer())
+        if let configured = configuration.value(of: .lambdaDir)?.value.string {
+            return FileSystem.absolute(configured, relativeTo: currentDirectory)
+        }
         return "\(root)/target/lambda"
     }
 

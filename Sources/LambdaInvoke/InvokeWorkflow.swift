@@ -47,19 +47,24 @@ public struct InvokeContext: Sendable {
     /// Where the function's and the extensions' output goes.
     public var childOutput: ChildOutput
     public var limits: EnvironmentLimits
+    /// swift-lambda's own environment: `SWIFT_LAMBDA_LAMBDA_DIR` names the lambda directory.
+    public var environment: [String: String]
 
     public init(
         currentDirectory: String, console: any InvokeConsole, childOutput: ChildOutput = .standardError,
-        limits: EnvironmentLimits = EnvironmentLimits()
+        limits: EnvironmentLimits = EnvironmentLimits(), environment: [String: String] = [:]
     ) {
         self.currentDirectory = currentDirectory
+        self.environment = environment
         self.console = console
         self.childOutput = childOutput
         self.limits = limits
     }
 
     public static func live() -> InvokeContext {
-        InvokeContext(currentDirectory: FileSystem.currentDirectory, console: StandardInvokeConsole())
+        InvokeContext(
+            currentDirectory: FileSystem.currentDirectory, console: StandardInvokeConsole(),
+            environment: ProcessInfo.processInfo.environment)
     }
 }
 
@@ -86,9 +91,9 @@ public struct InvokeWorkflow: Sendable {
         let payload = try data.map(Payload.inline)
             ?? dataFile.map { try Payload.file($0, currentDirectory: context.currentDirectory) } ?? Payload.empty
         let overrides = try LambdaEnvironment.parse(function.environment)
-        let lambdaDirectory = ArtifactLocator.lambdaDirectory(
+        let lambdaDirectory = try ArtifactLocator.lambdaDirectory(
             packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-            currentDirectory: context.currentDirectory)
+            currentDirectory: context.currentDirectory, environment: context.environment)
         let artifacts = try ArtifactLocator.prepare(
             function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
         defer { artifacts.remove() }

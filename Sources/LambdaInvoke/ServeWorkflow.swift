@@ -29,9 +29,9 @@ public struct ServeWorkflow: Sendable {
         let artifacts = try function.map { function in
             try ArtifactLocator.prepare(
                 function: function.name, extensions: function.extensions, zip: function.zip,
-                lambdaDirectory: ArtifactLocator.lambdaDirectory(
+                lambdaDirectory: try ArtifactLocator.lambdaDirectory(
                     packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-                    currentDirectory: context.currentDirectory))
+                    currentDirectory: context.currentDirectory, environment: context.environment))
         }
         defer { artifacts?.remove() }
 

@@ -40,7 +40,7 @@ struct Invoke: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The package whose target/lambda holds the function (default: the current directory).", valueName: "dir"))
     var packagePath: String?
 
-    @Option(help: ArgumentHelp("Where the artifacts are (default: target/lambda in the package).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where the artifacts are (default: as build, lambda-dir from swift-lambda.toml or SWIFT_LAMBDA_LAMBDA_DIR, else target/lambda in the package).", valueName: "dir"))
     var lambdaDir: String?
 
     var settings: FunctionSettings {

@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With NAME: the package whose target/lambda holds it.", valueName: "dir"))
     var packagePath: String?
 
-    @Option(help: ArgumentHelp("With NAME: where the artifacts are.", valueName: "dir"))
+    @Option(help: ArgumentHelp("With NAME: where the artifacts are (default: as build, lambda-dir from swift-lambda.toml or SWIFT_LAMBDA_LAMBDA_DIR, else target/lambda).", valueName: "dir"))
     var lambdaDir: String?
 
     var duration: Duration { .milliseconds(Int64((timeout * 1000).rounded())) }

@@ -24,6 +24,18 @@ import Testing
         #expect(lines[report].contains("\tDuration: ") && lines[report].contains("\tInit Duration: "))
     }
 
+    /// Without --lambda-dir, invoke looks where build wrote: the lambda-dir of the package's
+    /// swift-lambda.toml, relative to the file.
+    @Test func theConfiguredLambdaDirectoryIsFound() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory()
+        let package = "\(lambda)/package"
+        try FileManager.default.createDirectory(atPath: package, withIntermediateDirectories: true)
+        try "[build]\nlambda-dir = \"..\"\n".write(toFile: "\(package)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let result = try Harness.run(["invoke", "fixture", "--package-path", "package", "--data", #"{"x":2}"#], in: lambda)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "{\"x\":2}\n")
+    }
+
     @Test func theFunctionGetsLambdasEnvironmentAndHeaders() throws {
         let lambda = try RuntimeFixtures.lambdaDirectory()
         try Data(#"{"from":"file"}"#.utf8).write(to: URL(fileURLWithPath: "\(lambda)/event.json"))

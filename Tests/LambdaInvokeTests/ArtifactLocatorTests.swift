@@ -5,11 +5,41 @@ import Testing
 
 /// Finding artifacts where `build` writes them, and unpacking zips as Lambda does.
 @Suite struct ArtifactLocatorTests {
-    @Test func theLambdaDirectoryDefaultsLikeBuilds() {
-        #expect(ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: nil, currentDirectory: "/w") == "/w/target/lambda")
-        #expect(ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: nil, currentDirectory: "/w") == "/w/pkg/target/lambda")
-        #expect(ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: "out", currentDirectory: "/w") == "/w/out")
-        #expect(ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: "/abs", currentDirectory: "/w") == "/abs")
+    @Test func theLambdaDirectoryDefaultsLikeBuilds() throws {
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: nil, currentDirectory: "/w") == "/w/target/lambda")
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: nil, currentDirectory: "/w") == "/w/pkg/target/lambda")
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: "pkg", lambdaDirectory: "out", currentDirectory: "/w") == "/w/out")
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: "/abs", currentDirectory: "/w") == "/abs")
+    }
+
+    /// `lambda-dir` where `build` takes it from without flags, in build's order:
+    /// SWIFT_LAMBDA_LAMBDA_DIR (relative to the current directory), over it the package's
+    /// swift-lambda.toml (relative to the file), over both --lambda-dir.
+    @Test func theLambdaDirectoryFollowsTheConfigurationLikeBuilds() throws {
+        let package = FileManager.default.temporaryDirectory.appendingPathComponent("locator-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: package, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: package) }
+        try "[build]\nlambda-dir = \"out/functions\"\n".write(
+            toFile: "\(package)/swift-lambda.toml", atomically: true, encoding: .utf8)
+
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: package, lambdaDirectory: nil, currentDirectory: "/w") == "\(package)/out/functions")
+        #expect(try ArtifactLocator.lambdaDirectory(packagePath: nil, lambdaDirectory: nil, currentDirectory: package) == "\(package)/out/functions")
+        let variable = ["SWIFT_LAMBDA_LAMBDA_DIR": "elsewhere"]
+        #expect(
+            try ArtifactLocator.lambdaDirectory(packagePath: package, lambdaDirectory: nil, currentDirectory: "/w", environment: variable)
+                == "\(package)/out/functions")
+        #expect(
+            try ArtifactLocator.lambdaDirectory(packagePath: "/w", lambdaDirectory: nil, currentDirectory: "/w", environment: variable)
+                == "/w/elsewhere")
+        #expect(
+            try ArtifactLocator.lambdaDirectory(packagePath: package, lambdaDirectory: "flag", currentDirectory: "/w", environment: variable)
+                == "/w/flag")
+
+        try "[build]\nlambda-dir = 3\n".write(toFile: "\(package)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let error = #expect(throws: (any Error).self) {
+            try ArtifactLocator.lambdaDirectory(packagePath: package, lambdaDirectory: nil, currentDirectory: "/w")
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("swift-lambda.toml:2"))
     }
 
     @Test func directoriesAreUsedInPlace() throws {
