@@ -63,7 +63,7 @@ public struct CompatLinkage: Sendable, Equatable {
         do {
             try FileManager.default.createDirectory(atPath: libraryDirectory, withIntermediateDirectories: true)
             let quoted = object.replacingOccurrences(of: "\"", with: "\\\"")
-            try Data("INPUT(\"\(quoted)\")\n".utf8).write(to: URL(fileURLWithPath: script), options: .atomic)
+            try FileSystem.writeIfChanged(Array("INPUT(\"\(quoted)\")\n".utf8), to: script)
             try FileSystem.removeItem(linked)
             if let staticArchive { try FileSystem.createSymlink(at: linked, pointingTo: staticArchive) }
         } catch {
@@ -80,7 +80,7 @@ public struct CompatLinkage: Sendable, Equatable {
     public func recordStaticallyLinked(_ binaries: Set<String>) throws {
         let text = binaries.sorted().map { $0 + "\n" }.joined()
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: staticListPath), options: .atomic)
+            try FileSystem.writeIfChanged(Array(text.utf8), to: staticListPath)
         } catch {
             throw CompatError.cacheUnwritable(path: staticListPath, reason: "\(error)")
         }

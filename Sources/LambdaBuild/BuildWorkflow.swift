@@ -109,7 +109,7 @@ public struct BuildWorkflow: Sendable {
             members[index].compat = try await GlibcCompatStep.prepare(
                 requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
                 packageRoot: members[index].package.path, context: context, verbose: input.verbose && index == 0,
-                dryRun: settings.dryRun)
+                dryRun: settings.dryRun, sharing: members[..<index].lazy.compactMap(\.compat).last)
             members[index].request.extraArguments = members[index].compat?.swiftBuildArguments ?? []
         }
 

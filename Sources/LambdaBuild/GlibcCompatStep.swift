@@ -29,9 +29,12 @@ struct GlibcCompatStep: Sendable {
 
     /// The step for this build, or nil when glibc compatibility is off: asked
     /// off, a musl or docker build, or host libraries within the ceilings.
+    /// `earlier`, another workspace member's step, lends its plan when it was
+    /// made from the same libraries for the same runtime.
     static func prepare(
         requested: Bool?, backend: any CompilerBackend, target: LambdaTarget, profile: RuntimeProfile,
-        toolchain: Toolchain, packageRoot: String, context: BuildContext, verbose: Bool, dryRun: Bool
+        toolchain: Toolchain, packageRoot: String, context: BuildContext, verbose: Bool, dryRun: Bool,
+        sharing earlier: GlibcCompatStep? = nil
     ) async throws -> GlibcCompatStep? {
         guard requested != false else { return nil }
         let explicit = requested == true
@@ -66,7 +69,12 @@ struct GlibcCompatStep: Sendable {
 
         let locator = LibraryLocator(root: root, architecture: target.architecture)
         let plans = CompatPlanCache(directory: CompatLinkage.directory(packageRoot: packageRoot))
-        let plan = try plans.plan(locator: locator, profile: profile, store: !dryRun)
+        let plan: CompatPlan
+        if let earlier, earlier.root == root, earlier.target == target, earlier.profile == profile {
+            plan = earlier.plan
+        } else {
+            plan = try plans.plan(locator: locator, profile: profile, store: !dryRun)
+        }
         guard plan.hostIsNewer else {
             if explicit || verbose {
                 context.console.progress(

@@ -78,6 +78,13 @@ public enum FileSystem {
         }
     }
 
+    /// `writeAtomically`, unless the file already holds exactly `bytes`: a
+    /// state file rewritten on every run would change its time for nothing.
+    public static func writeIfChanged(_ bytes: [UInt8], to path: String) throws {
+        if let existing = FileManager.default.contents(atPath: path), existing.elementsEqual(bytes) { return }
+        try writeAtomically(bytes, to: path)
+    }
+
     public static func size(of path: String) throws -> Int64 {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error("read the size of", path) }

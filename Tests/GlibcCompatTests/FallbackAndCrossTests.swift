@@ -121,6 +121,10 @@ import Testing
         try linkage.useShared()
         #expect(try FileManager.default.contentsOfDirectory(atPath: linkage.libraryDirectory).isEmpty)
         #expect(try String(contentsOfFile: linkage.script, encoding: .utf8) == "INPUT(\"\(linkage.sharedObject)\")\n")
+        // Asked again, with nothing to change, the script is left as it is (same inode and time).
+        let before = FileSystem.stamp(of: linkage.script)
+        try linkage.useShared()
+        #expect(FileSystem.stamp(of: linkage.script) == before)
     }
 
     /// aarch64: the plan from Debian's arm64 cross libraries, the shim compiled by the toolchain's clang
