@@ -8,16 +8,29 @@ import Testing
 /// ceilings, the libstdc++ linkage) misses it.
 @Suite struct CompatPlanCacheTests {
     /// A sysroot holding copies of this host's C libraries, so a test can
-    /// change one without touching the host's.
-    static func sysroot() throws -> (root: String, libraries: String) {
-        let root = try TestProcess.temporaryDirectory("planroot")
-        let libraries = "\(root)/lib/\(HostLibrariesTests.hostArchitecture.rawValue)-linux-gnu"
-        try FileManager.default.createDirectory(atPath: libraries, withIntermediateDirectories: true)
-        let host = LibraryLocator(architecture: HostLibrariesTests.hostArchitecture)
-        for (soname, path) in try CompatLibraries.locate(with: host) {
-            try FileManager.default.copyItem(atPath: path, toPath: "\(libraries)/\(soname)")
+    /// change one without touching the host's, with a locator for it and a
+    /// plan cache inside it. The caller removes `root`.
+    struct Sysroot {
+        let root: String
+        let libraries: String
+        let locator: LibraryLocator
+        let cache: CompatPlanCache
+
+        init() throws {
+            root = try TestProcess.temporaryDirectory("planroot")
+            libraries = "\(root)/lib/\(HostLibrariesTests.hostArchitecture.rawValue)-linux-gnu"
+            try FileManager.default.createDirectory(atPath: libraries, withIntermediateDirectories: true)
+            let host = LibraryLocator(architecture: HostLibrariesTests.hostArchitecture)
+            for (soname, path) in try CompatLibraries.locate(with: host) {
+                try FileManager.default.copyItem(atPath: path, toPath: "\(libraries)/\(soname)")
+            }
+            locator = LibraryLocator(root: root, architecture: HostLibrariesTests.hostArchitecture)
+            cache = CompatPlanCache(directory: "\(root)/cache")
         }
-        return (root, libraries)
+
+        func computed(_ profile: RuntimeProfile = .providedAL2023) throws -> CompatPlan {
+            CompatPlan.compute(try CompatLibraries.read(with: locator), profile: profile)
+        }
     }
 
     static func planFiles(_ directory: String) -> [String] {
@@ -26,11 +39,9 @@ import Testing
     }
 
     @Test func aHitReturnsTheStoredPlanAndAChangedLibraryMissesIt() throws {
-        let (root, libraries) = try Self.sysroot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let locator = LibraryLocator(root: root, architecture: HostLibrariesTests.hostArchitecture)
-        let cache = CompatPlanCache(directory: "\(root)/cache")
-        let computed = CompatPlan.compute(try CompatLibraries.read(with: locator), profile: .providedAL2023)
+        let sysroot = try Sysroot()
+        defer { try? FileManager.default.removeItem(atPath: sysroot.root) }
+        let (locator, cache, computed) = (sysroot.locator, sysroot.cache, try sysroot.computed())
 
         let first = try cache.plan(locator: locator, profile: .providedAL2023)
         #expect(first == computed)
@@ -47,16 +58,15 @@ import Testing
 
         // A library changed in place (here only its modification time) misses the cache.
         try FileManager.default.setAttributes(
-            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: "\(libraries)/libm.so.6")
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: "\(sysroot.libraries)/libm.so.6")
         #expect(try cache.plan(locator: locator, profile: .providedAL2023) == computed)
         #expect(Self.planFiles(cache.directory).count == 2)
     }
 
     @Test func ceilingsAndLinkageHaveTheirOwnEntries() throws {
-        let (root, _) = try Self.sysroot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let locator = LibraryLocator(root: root, architecture: HostLibrariesTests.hostArchitecture)
-        let cache = CompatPlanCache(directory: "\(root)/cache")
+        let sysroot = try Sysroot()
+        defer { try? FileManager.default.removeItem(atPath: sysroot.root) }
+        let (locator, cache) = (sysroot.locator, sysroot.cache)
         let libraries = try CompatLibraries.read(with: locator)
         for profile in RuntimeProfile.all {
             for linkage in [LibstdcxxLinkage.shared, .static] {
@@ -69,11 +79,9 @@ import Testing
     }
 
     @Test func aDryRunStoresNothingAndACorruptEntryIsRecomputed() throws {
-        let (root, _) = try Self.sysroot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let locator = LibraryLocator(root: root, architecture: HostLibrariesTests.hostArchitecture)
-        let cache = CompatPlanCache(directory: "\(root)/cache")
-        let computed = CompatPlan.compute(try CompatLibraries.read(with: locator), profile: .providedAL2023)
+        let sysroot = try Sysroot()
+        defer { try? FileManager.default.removeItem(atPath: sysroot.root) }
+        let (locator, cache, computed) = (sysroot.locator, sysroot.cache, try sysroot.computed())
 
         #expect(try cache.plan(locator: locator, profile: .providedAL2023, store: false) == computed)
         #expect(!FileManager.default.fileExists(atPath: cache.directory))
