@@ -30,22 +30,43 @@ public final class RawConnection: @unchecked Sendable {
     public let fd: Int32
     private var buffer: [UInt8] = []
 
+    /// Connects, or throws having closed the socket. The descriptor is stored only once
+    /// connected: a class whose initializer throws after its properties are set still runs
+    /// `deinit`, and a second `close` of a number another thread has reused since (a socket
+    /// SwiftNIO just accepted) would close that instead.
     public init(port: Int, timeout: Duration = .seconds(120)) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawHTTPError(description: "socket failed") }
+        fd = try Self.open(port: port, timeout: timeout)
+    }
+
+    private static func open(port: Int, timeout: Duration) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPError(description: "socket failed: \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
+        var connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
+        if connected != 0 && errno == EINTR {
+            // Interrupted by a signal (see `fill`): the connection goes on in the background;
+            // wait until it is writable and read how it ended.
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            while poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) < 0 && errno == EINTR {}
+            var failure: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &failure, &length)
+            connected = descriptor.revents & Int16(POLLOUT) != 0 && failure == 0 ? 0 : -1
+            if failure != 0 { errno = failure }
+        }
         guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
             close(fd)
-            throw RawHTTPError(description: "connect to port \(port) failed: \(String(cString: strerror(errno)))")
+            throw RawHTTPError(description: "connect to port \(port) failed: \(reason)")
         }
         var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
 
     deinit { close(fd) }
@@ -54,6 +75,7 @@ public final class RawConnection: @unchecked Sendable {
         var rest = bytes[...]
         while !rest.isEmpty {
             let written = rest.withUnsafeBytes { sendNoSignal(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw RawHTTPError(description: "send failed: \(String(cString: strerror(errno)))") }
             rest = rest.dropFirst(written)
         }
@@ -94,7 +116,11 @@ public final class RawConnection: @unchecked Sendable {
     /// True when the server closed the connection (reads the end of the stream).
     public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
+        while true {
+            let count = recv(fd, &byte, 1, 0)
+            if count < 0 && errno == EINTR { continue }
+            return count == 0
+        }
     }
 
     private func findHeaderEnd() -> Int? {
@@ -108,8 +134,15 @@ public final class RawConnection: @unchecked Sendable {
 
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { throw RawHTTPError(description: count == 0 ? "connection closed" : "recv failed or timed out") }
+        var count: Int
+        // A signal with a handler interrupts recv even under SA_RESTART, since the socket has a
+        // receive timeout (signal(7)); this process has handlers (glibc's own, the backtracer's).
+        repeat {
+            count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        } while count < 0 && errno == EINTR
+        guard count > 0 else {
+            throw RawHTTPError(description: count == 0 ? "connection closed" : "recv failed: \(String(cString: strerror(errno)))")
+        }
         buffer += chunk[..<count]
     }
 }
