@@ -81,10 +81,7 @@ let package = Package(
         // Host builds that start on older runtimes: rebinding to older glibc/libstdc++ symbol versions.
         .target(
             name: "GlibcCompat",
-            dependencies: [
-                "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["BuildPlanner", "ELFKit", "LambdaChecks", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
         // Process running and file-system primitives shared by every library.
@@ -92,6 +89,7 @@ let package = Package(
             name: "LambdaSupport",
             dependencies: [
                 "CSystemShims",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

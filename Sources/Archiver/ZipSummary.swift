@@ -1,4 +1,5 @@
 import Foundation
+import LambdaSupport
 
 /// What was written: the final path, its size and the SHA-256 of its bytes as read back from disk.
 public struct ZipSummary: Sendable, Hashable {
@@ -13,16 +14,7 @@ public struct ZipSummary: Sendable, Hashable {
     }
 
     /// Lowercase hex, as printed by `sha256sum`.
-    public var sha256Hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(sha256.count * 2)
-        for byte in sha256 {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    public var sha256Hex: String { ContentKey.hex(sha256) }
 
     /// Standard base64 with padding: the form of Terraform's `filebase64sha256` and of Lambda's
     /// `CodeSha256`, so a caller can compare with a deployed function without converting.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 public import LambdaChecks
 import LambdaSupport
@@ -53,7 +52,6 @@ public struct CompatPlanCache: Sendable {
         for (soname, path) in located {
             lines.append("\(soname) \(path) \(FileSystem.stamp(of: path, followingSymlinks: true) ?? "-")")
         }
-        return SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }
-            .joined()
+        return ContentKey.sha256(lines)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 public import LambdaSupport
 
@@ -30,8 +29,7 @@ public struct ShimBuilder: Sendable {
 
     /// The content key of a source for this target.
     public func key(for source: String) -> String {
-        let input = ([triple] + Self.flags + [source]).joined(separator: "\n")
-        return SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined()
+        ContentKey.sha256([triple] + Self.flags + [source])
     }
 
     public func objectPath(for source: String) -> String { "\(cacheDirectory)/\(key(for: source)).o" }

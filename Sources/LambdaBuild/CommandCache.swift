@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LambdaSupport
 
@@ -28,7 +27,7 @@ struct CommandCache {
     }
 
     static func key(_ parts: [String]) -> String {
-        SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
+        ContentKey.sha256(parts)
     }
 
     /// The key of `describe` for the package at `root` built by `swift`.

@@ -28,7 +28,7 @@ struct UpToDate {
     /// The state lives in the build directory (`.build/swift-lambda/`), one file
     /// per lambda directory, so the lambda directory holds only what is deployed.
     init(root: String, lambdaDirectory: String) {
-        let key = SHA256.hash(data: Data(lambdaDirectory.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let key = String(ContentKey.sha256([lambdaDirectory]).prefix(16))
         path = "\(root)/.build/swift-lambda/artifacts-\(key).json"
         records = (FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder().decode([String: Record].self, from: $0) } ?? [:]
     }
@@ -74,7 +74,7 @@ struct UpToDate {
         for library in artifact.libraries {
             if case .file(let source) = library.content { add("library \(source) \(FileSystem.stamp(of: source) ?? "missing")") }
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return ContentKey.hex(hasher.finalize())
     }
 
     /// Every item under `path` with its stamp, in sorted order.
