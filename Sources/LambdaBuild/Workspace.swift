@@ -23,24 +23,16 @@ struct Workspace {
 
     static func locate(input: BuildInput, context: BuildContext) throws -> Workspace {
         let root = FileSystem.absolute(input.packagePath ?? ".", relativeTo: context.currentDirectory)
-        let configPath = input.configPath.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
-            ?? "\(root)/\(ConfigFile.defaultName)"
-        let file: ConfigFile?
-        if input.configPath != nil || FileSystem.exists(configPath) {
-            file = try ConfigFile.load(configPath)
-        } else {
-            file = nil
-        }
-        let configuration = Configuration(
-            environment: try Configuration.environmentLayer(context.environment, currentDirectory: context.currentDirectory),
-            file: file, flags: input.flags)
+        let configuration = try Configuration.load(
+            root: root, configPath: input.configPath, environment: context.environment,
+            currentDirectory: context.currentDirectory, flags: input.flags)
 
         if input.workspace {
             let members = discoverPackages(below: root)
             guard !members.isEmpty else { throw WorkspaceError.noPackages(root: root) }
             return Workspace(root: root, members: members, isWorkspace: true, configuration: configuration)
         }
-        if let globs = file?.workspaceMembers, let file {
+        if let file = configuration.file, let globs = file.workspaceMembers {
             var members: [String] = []
             for pattern in globs {
                 let matches = expand(pattern, relativeTo: file.directory).filter { FileSystem.exists("\($0)/Package.swift") }

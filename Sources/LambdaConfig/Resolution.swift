@@ -1,4 +1,5 @@
 import Foundation
+import LambdaSupport
 
 /// The settings of one run, layered lowest first: `SWIFT_LAMBDA_*`
 /// variables, the file's `[build]`, its `[functions.<product>]`, then the
@@ -13,6 +14,21 @@ public struct Configuration: Sendable, Equatable {
         self.environment = environment
         self.file = file
         self.flags = flags
+    }
+
+    /// The configuration of a run in the package (or workspace) at `root`:
+    /// `configPath` (relative to the current directory, and then required to
+    /// exist) or else `root/swift-lambda.toml` when there is one, the
+    /// `SWIFT_LAMBDA_*` variables of `environment`, and `flags`.
+    public static func load(
+        root: String, configPath: String? = nil, environment: [String: String], currentDirectory: String,
+        flags: Layer = Layer()
+    ) throws -> Configuration {
+        let path = configPath.map { FileSystem.absolute($0, relativeTo: currentDirectory) }
+            ?? "\(root)/\(ConfigFile.defaultName)"
+        return Configuration(
+            environment: try environmentLayer(environment, currentDirectory: currentDirectory),
+            file: configPath != nil || FileSystem.exists(path) ? try ConfigFile.load(path) : nil, flags: flags)
     }
 
     /// One resolved setting: its value and every origin that contributed.

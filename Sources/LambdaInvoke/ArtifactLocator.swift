@@ -46,10 +46,8 @@ public enum ArtifactLocator {
     ) throws -> String {
         if let lambdaDirectory { return FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory) }
         let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
-        let path = "\(root)/\(ConfigFile.defaultName)"
-        let configuration = Configuration(
-            environment: try Configuration.environmentLayer(environment, currentDirectory: currentDirectory),
-            file: FileSystem.exists(path) ? try ConfigFile.load(path) : nil, flags: Layer())
+        let configuration = try Configuration.load(
+            root: root, environment: environment, currentDirectory: currentDirectory)
         if let configured = configuration.value(of: .lambdaDir)?.value.string {
             return FileSystem.absolute(configured, relativeTo: currentDirectory)
         }
