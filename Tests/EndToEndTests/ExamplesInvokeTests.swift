@@ -21,19 +21,6 @@ actor SharedExampleZips {
         self.task = task
         return try await task.value
     }
-
-    /// The descriptor count once it has stopped moving: between invocations a connection or
-    /// two are still closing, and the runtime reopens its `next` poll, so a single sample could
-    /// catch either side of that.
-    func settledDescriptorCount(_ pid: Int32) async throws -> Int {
-        var samples: [Int] = []
-        for _ in 0..<250 {
-            samples.append(openDescriptorCount(pid))
-            if samples.count >= 5 && Set(samples.suffix(5)).count == 1 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return samples.last ?? -1
-    }
 }
 
 extension SharedExamplesSuites {
