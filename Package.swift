@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GlibcCompatTests",
-            dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport"],
+            dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",

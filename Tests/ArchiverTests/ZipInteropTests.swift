@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LambdaTestSupport
 import Testing
 
 @testable import Archiver
@@ -276,25 +277,11 @@ private enum ExternalTool {
         guard let executable = path(of: name) else {
             throw Failure(command: [name] + arguments, status: -1, errors: "not found in PATH")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(overrides) { $1 }
-        let output = Pipe()
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let errorHandle = try FileHandle(forWritingTo: errors)
-        process.standardOutput = output
-        process.standardError = errorHandle
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errorHandle.close()
-        guard process.terminationStatus == 0 else {
-            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw Failure(command: [name] + arguments, status: process.terminationStatus, errors: message)
+        let result = try TestCommand.run(
+            executable, arguments, environment: ProcessInfo.processInfo.environment.merging(overrides) { $1 })
+        guard result.status == 0 else {
+            throw Failure(command: [name] + arguments, status: result.status, errors: result.standardError)
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.standardOutput
     }
 }

@@ -1,13 +1,10 @@
 import Foundation
+import LambdaTestSupport
 import Testing
 
 /// Runs the built `swift-lambda` the way a user does, in a directory of
 /// the test's own, and keeps what it printed.
-struct CLIResult {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
-}
+typealias CLIResult = CommandResult
 
 enum Harness {
     /// The `swift-lambda` built beside this test bundle.
@@ -44,26 +41,7 @@ enum Harness {
     static func runProcess(
         _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]? = nil
     ) throws -> CLIResult {
-        // Output goes to files, so a chatty child never blocks on a full pipe.
-        let scratch = try temporaryDirectory(prefix: "out")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let outPath = "\(scratch)/stdout", errPath = "\(scratch)/stderr"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        if let environment { process.environment = environment }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus,
-            standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        try TestCommand.run(executable, arguments, in: directory, environment: environment)
     }
 
     static func temporaryDirectory(prefix: String) throws -> String {
