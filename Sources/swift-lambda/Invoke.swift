@@ -37,7 +37,7 @@ struct Invoke: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds the invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
-    @Option(help: ArgumentHelp("The package whose target/lambda holds the function (default: the current directory).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The package whose lambda directory holds the function (default: the current directory).", valueName: "dir"))
     var packagePath: String?
 
     @Option(help: ArgumentHelp("Where the artifacts are (default: as build, lambda-dir from swift-lambda.toml or SWIFT_LAMBDA_LAMBDA_DIR, else target/lambda in the package).", valueName: "dir"))

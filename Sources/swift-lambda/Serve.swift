@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds an invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
-    @Option(help: ArgumentHelp("With NAME: the package whose target/lambda holds it.", valueName: "dir"))
+    @Option(help: ArgumentHelp("With NAME: the package whose lambda directory holds it.", valueName: "dir"))
     var packagePath: String?
 
     @Option(help: ArgumentHelp("With NAME: where the artifacts are (default: as build, lambda-dir from swift-lambda.toml or SWIFT_LAMBDA_LAMBDA_DIR, else target/lambda).", valueName: "dir"))
