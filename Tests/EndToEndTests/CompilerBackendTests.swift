@@ -153,7 +153,7 @@ import Testing
         #expect(result.standardError.contains("error: 'docker' is installed but its engine does not answer (Cannot connect to the Docker daemon"))
         #expect(calls == ["info"])
         let (podman, _) = try runWithFakeDocker(["build", "--compiler", "docker", "--container-cli", "podman"], in: root, binary: "/bin/true",
-            extra: ["PATH": "/usr/bin:/bin:/opt/swift/usr/bin"])
+            extra: ["PATH": try Harness.pathHolding(["swift"])])
         #expect(podman.status == 1)
         #expect(podman.standardError.contains("'podman' is not on PATH"))
     }

@@ -44,6 +44,21 @@ enum Harness {
         try TestCommand.run(executable, arguments, in: directory, environment: environment)
     }
 
+    /// A `PATH` of one directory holding links to exactly `programs` (found on this process's
+    /// `PATH`), so a test of what the tool does when a program is missing does not depend on
+    /// what else this machine has installed.
+    static func pathHolding(_ programs: [String]) throws -> String {
+        let directory = try temporaryDirectory(prefix: "path")
+        let searched = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        for program in programs {
+            let found = try #require(
+                searched.map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) },
+                "\(program) is not on PATH")
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/\(program)", withDestinationPath: found)
+        }
+        return directory
+    }
+
     static func temporaryDirectory(prefix: String) throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("swift-lambda-\(prefix)-\(UUID().uuidString.prefix(8))").path
