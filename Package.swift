@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -35,7 +34,6 @@ let package = Package(
             name: "LambdaBuild",
             dependencies: [
                 "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport", "GlibcCompat",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -63,10 +61,7 @@ let package = Package(
         // Artifact writing: staged copies, atomic renames, zips through libarchive.
         .target(
             name: "Archiver",
-            dependencies: [
-                "BuildPlanner", "CArchive", "LambdaSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["BuildPlanner", "CArchive", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
         .systemLibrary(
@@ -88,8 +83,7 @@ let package = Package(
         .target(
             name: "LambdaSupport",
             dependencies: [
-                "CSystemShims",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CSystemShims", "CLibCrypto",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -97,6 +91,13 @@ let package = Package(
         ),
 
         .target(name: "CSystemShims"),
+        // SHA-256 and HMAC from the system's libcrypto: compiling BoringSSL (swift-crypto) cost more
+        // of a clean build than everything else it brought (README, "Build time").
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
 
         // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
         .target(
@@ -136,14 +137,14 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "LambdaSupportTests", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CompilersTests", dependencies: ["Compilers", "BuildPlanner", "LambdaSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ArchiverTests",
             dependencies: [
-                "Archiver", "BuildPlanner", "LambdaTestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import LambdaSupport
 
 /// The temporary file a zip is written to, next to its destination (`.<name>.tmp-<random>`), then
 /// either renamed into place (`commit`) or removed (`discard`), so an existing destination is never
@@ -103,7 +103,7 @@ final class ZipOutputFile {
     /// The SHA-256 of the bytes on disk, read back in chunks.
     func sha256() throws -> [UInt8] {
         try flush()
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         var offset: Int64 = 0
         while offset < position {
             let wanted = Int(min(Int64(buffer.count), position - offset))
@@ -113,10 +113,10 @@ final class ZipOutputFile {
                 throw ArchiverError.fileSystem(
                     operation: "read back", path: temporaryPath, errno: got < 0 ? errno : EIO)
             }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
             offset += Int64(got)
         }
-        return Array(hasher.finalize())
+        return hasher.finalize()
     }
 
     /// Closes the file and renames it over `destination` (atomic on one file system).

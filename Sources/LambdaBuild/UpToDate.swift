@@ -1,6 +1,5 @@
 import Archiver
 import BuildPlanner
-import Crypto
 import Foundation
 import LambdaSupport
 
@@ -62,14 +61,14 @@ struct UpToDate {
     }
 
     static func fingerprint(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Data((text + "\n").utf8)) }
+        let hasher = SHA256Hasher()
+        func add(_ text: String) { hasher.update(text + "\n") }
         add("swift-lambda artifact v1")
         add("\(artifact)")
         add("zip \(zipOptions.modificationTime) \(zipOptions.compressionLevel)")
         add("binary \(FileSystem.stamp(of: artifact.sourceBinary) ?? "missing")")
         for source in artifact.bundles.map(\.source) + artifact.includes.map(\.source) {
-            addTree(source, into: &hasher)
+            addTree(source, into: hasher)
         }
         for library in artifact.libraries {
             if case .file(let source) = library.content { add("library \(source) \(FileSystem.stamp(of: source) ?? "missing")") }
@@ -78,11 +77,11 @@ struct UpToDate {
     }
 
     /// Every item under `path` with its stamp, in sorted order.
-    private static func addTree(_ path: String, into hasher: inout SHA256) {
-        hasher.update(data: Data("\(path) \(FileSystem.stamp(of: path) ?? "missing")\n".utf8))
+    private static func addTree(_ path: String, into hasher: SHA256Hasher) {
+        hasher.update("\(path) \(FileSystem.stamp(of: path) ?? "missing")\n")
         guard FileSystem.kind(of: path, followingSymlinks: true) == .directory else { return }
         for name in (try? FileSystem.contentsOfDirectory(path)) ?? [] {
-            addTree("\(path)/\(name)", into: &hasher)
+            addTree("\(path)/\(name)", into: hasher)
         }
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Names for content-addressed caches: the SHA-256 of what an entry is a
@@ -6,7 +5,7 @@ import Foundation
 public enum ContentKey {
     /// The SHA-256 of `parts` joined by newlines.
     public static func sha256(_ parts: [String]) -> String {
-        hex(SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)))
+        hex(SHA256Hasher.hash(Array(parts.joined(separator: "\n").utf8)))
     }
 
     /// Bytes (a digest) as lowercase hex.

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import LambdaSupport
 import LambdaTestSupport
 import Testing
 
@@ -28,7 +28,7 @@ import Testing
             let deflated = ZipFixture.functionContents[entry.name] != nil
             #expect(entry.method == (deflated ? 8 : 0), "\(entry.name)")
             if let input = ZipFixture.functionContents[entry.name] {
-                #expect(entry.sha256 == SHA256.hash(data: input).hexString, "extracted bytes of \(entry.name)")
+                #expect(entry.sha256 == ContentKey.hex(SHA256Hasher.hash(input)), "extracted bytes of \(entry.name)")
             }
             // Only the extended timestamp (mtime only) and uid/gid 0, identical in both headers.
             let expected = [
@@ -157,7 +157,7 @@ import Testing
             let files = listing.entries.filter { ZipFixture.functionContents[$0.name] != nil }
             #expect(files.count == 5 && files.allSatisfy { $0.method == method }, "\(path)")
             #expect(
-                files.allSatisfy { $0.sha256 == SHA256.hash(data: ZipFixture.functionContents[$0.name]!).hexString })
+                files.allSatisfy { $0.sha256 == ContentKey.hex(SHA256Hasher.hash(ZipFixture.functionContents[$0.name]!)) })
         }
     }
 
@@ -168,10 +168,6 @@ import Testing
 
 private func littleEndianHex(_ value: UInt32) -> String {
     [value, value >> 8, value >> 16, value >> 24].map { String(format: "%02x", $0 & 0xff) }.joined()
-}
-
-extension Digest {
-    fileprivate var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 /// One row of `zipinfo -T` (decimal dates), run with TZ=UTC.

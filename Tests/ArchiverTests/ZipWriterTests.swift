@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import LambdaSupport
 import Testing
 
 @testable import Archiver
@@ -41,7 +41,7 @@ import Testing
         let bytes = try fixture.bytes("f.zip")
         #expect(summary.path == fixture.path("f.zip"))
         #expect(summary.size == Int64(bytes.count))
-        #expect(summary.sha256 == Array(SHA256.hash(data: bytes)))
+        #expect(summary.sha256 == SHA256Hasher.hash(bytes))
         #expect(summary.sha256Hex.count == 64)
         #expect(summary.sha256Base64 == Data(summary.sha256).base64EncodedString())
         #expect(summary.sha256Base64.hasSuffix("="))
