@@ -2,6 +2,7 @@ import BuildPlanner
 import Compilers
 import Foundation
 public import LambdaConfig
+import LambdaChecks
 import LambdaSupport
 
 /// How results are printed: for people, or one JSON object per line on
@@ -79,11 +80,28 @@ extension BuildSettings {
     }
 }
 
+/// The values a setting with a fixed set of choices accepts, for checking
+/// every layer (`Configuration.checkValues`). `compiler` is checked by
+/// `BackendSelector`, whose error names the backends.
+enum SettingChoices {
+    static func expected(_ setting: Setting, _ value: SettingValue) -> String? {
+        let choices: [String]
+        switch setting {
+        case .outputFormat: choices = OutputFormat.allCases.map(\.rawValue)
+        case .containerCLI: choices = ContainerCLI.allCases.map(\.rawValue)
+        case .runtime: choices = RuntimeProfile.all.map(\.name)
+        default: return nil
+        }
+        guard let raw = value.string, !choices.contains(raw) else { return nil }
+        return choices.joined(separator: " or ")
+    }
+}
+
 extension Configuration {
     /// What a `[functions.<product>]` table (or a per-function flag) changes
     /// for `product`, as planner overrides; nil when nothing differs from the run's settings.
     func overrides(for product: String) throws -> ProductOverrides? {
-        guard file?.functions[product] != nil else { return nil }
+        guard hasFunctionTable(product) else { return nil }
         var overrides = ProductOverrides()
         let isExtension = value(of: .extension, for: product)?.value.bool ?? false
         let isInternal = value(of: .internal, for: product)?.value.bool ?? false
