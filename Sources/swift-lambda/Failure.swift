@@ -12,9 +12,14 @@ enum Failure {
         } catch let error as ExitCode {
             throw error
         } catch {
-            let colour = StandardConsole.usesColour(environment: ProcessInfo.processInfo.environment, descriptor: STDERR_FILENO)
-            FileHandle.standardError.write(Data((StandardConsole.styled("error: \(error)", colour: colour) + "\n").utf8))
+            printError(error)
             throw ExitCode((error as? BuildError)?.exitStatus ?? (error as? InvokeError)?.exitStatus ?? 1)
         }
+    }
+
+    /// The one `error:` line on standard error, coloured on a terminal.
+    static func printError(_ error: any Error) {
+        let colour = StandardConsole.usesColour(environment: ProcessInfo.processInfo.environment, descriptor: STDERR_FILENO)
+        FileHandle.standardError.write(Data((StandardConsole.styled("error: \(error)", colour: colour) + "\n").utf8))
     }
 }
