@@ -81,8 +81,8 @@ extension BuildSettings {
 }
 
 /// The values a setting with a fixed set of choices accepts, for checking
-/// every layer (`Configuration.checkValues`). `compiler` is checked by
-/// `BackendSelector`, whose error names the backends.
+/// every layer (`Configuration.checkValues`): a `compiler` in the file that
+/// `--compiler` hides today is still a mistake, and says where it is.
 enum SettingChoices {
     static func expected(_ setting: Setting, _ value: SettingValue) -> String? {
         let choices: [String]
@@ -90,6 +90,11 @@ enum SettingChoices {
         case .outputFormat: choices = OutputFormat.allCases.map(\.rawValue)
         case .containerCLI: choices = ContainerCLI.allCases.map(\.rawValue)
         case .runtime: choices = RuntimeProfile.all.map(\.name)
+        case .compiler: choices = CompilerName.allCases.map(\.rawValue)
+        case .target:
+            // `arm64-` is accepted for `aarch64-`, so parsing decides, not the list.
+            guard let raw = value.string, (try? LambdaTarget.parse(raw)) == nil else { return nil }
+            return "one of " + LambdaTarget.supported.map(\.triple).joined(separator: ", ") + " (arm64 is accepted for aarch64)"
         default: return nil
         }
         guard let raw = value.string, !choices.contains(raw) else { return nil }

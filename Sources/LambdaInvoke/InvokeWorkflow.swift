@@ -40,6 +40,18 @@ extension FunctionSettings {
     }
 }
 
+extension FunctionSettings {
+    /// Where the artifacts are, as `build` resolves it; the configuration's warnings go to
+    /// the console first, as `build` prints them.
+    func lambdaDirectory(in context: InvokeContext) throws -> String {
+        let (path, warnings) = try ArtifactLocator.locateLambdaDirectory(
+            packagePath: packagePath, lambdaDirectory: lambdaDirectory, currentDirectory: context.currentDirectory,
+            environment: context.environment)
+        warnings.forEach { context.console.log("warning: \($0)") }
+        return path
+    }
+}
+
 /// What `invoke` and `serve` touch outside themselves, injected so tests can replace it.
 public struct InvokeContext: Sendable {
     public var currentDirectory: String
@@ -91,9 +103,7 @@ public struct InvokeWorkflow: Sendable {
         let payload = try data.map(Payload.inline)
             ?? dataFile.map { try Payload.file($0, currentDirectory: context.currentDirectory) } ?? Payload.empty
         let overrides = try LambdaEnvironment.parse(function.environment)
-        let lambdaDirectory = try ArtifactLocator.lambdaDirectory(
-            packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-            currentDirectory: context.currentDirectory, environment: context.environment)
+        let lambdaDirectory = try function.lambdaDirectory(in: context)
         let artifacts = try ArtifactLocator.prepare(
             function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
         defer { artifacts.remove() }

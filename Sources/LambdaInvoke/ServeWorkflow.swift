@@ -29,9 +29,7 @@ public struct ServeWorkflow: Sendable {
         let artifacts = try function.map { function in
             try ArtifactLocator.prepare(
                 function: function.name, extensions: function.extensions, zip: function.zip,
-                lambdaDirectory: try ArtifactLocator.lambdaDirectory(
-                    packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-                    currentDirectory: context.currentDirectory, environment: context.environment))
+                lambdaDirectory: try function.lambdaDirectory(in: context))
         }
         defer { artifacts?.remove() }
 

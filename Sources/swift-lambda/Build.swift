@@ -76,6 +76,9 @@ struct Build: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if let compiler = compilation.compiler, CompilerName(rawValue: compiler) == nil {
+            throw ValidationError("\(CompilerError.unknownCompiler(compiler, source: "--compiler"))")
+        }
         if let runtime = checks.runtime {
             do {
                 _ = try RuntimeProfile.named(runtime)

@@ -74,6 +74,28 @@ import Testing
         #expect(hidden.standardError.contains("error: SWIFT_LAMBDA_OUTPUT_FORMAT: output-format = 'tar' is not valid; use binary or zip"))
     }
 
+    @Test func everyLayersCompilerAndTargetAreCheckedWhateverTheFlagsSay() throws {
+        let root = try Harness.fixture("tiny")
+        let compiler = try Harness.run(
+            ["build", "--print-config", "--compiler", "swiftpm"], in: root, environment: Self.environment(["SWIFT_LAMBDA_COMPILER": "zig"]))
+        #expect(compiler.status == 1)
+        #expect(compiler.standardError.contains("error: SWIFT_LAMBDA_COMPILER: compiler = 'zig' is not valid; use swiftpm or swift-sdk or docker"))
+        try "[build]\ncompiler = \"cross\"\ntarget = \"riscv64-unknown-linux-gnu\"\n".write(
+            toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let file = try Harness.run(["build", "--dry-run", "--compiler", "swiftpm", "--x86-64"], in: root)
+        #expect(file.status == 1)
+        #expect(file.standardError.contains("swift-lambda.toml:2 [build]: compiler = 'cross' is not valid; use swiftpm or swift-sdk or docker"), "\(file.standardError)")
+        try "[build]\ntarget = \"riscv64-unknown-linux-gnu\"\n".write(toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let target = try Harness.run(["build", "--dry-run", "--target", "x86_64-unknown-linux-gnu"], in: root)
+        #expect(target.status == 1)
+        #expect(target.standardError.contains(
+            "swift-lambda.toml:2 [build]: target = 'riscv64-unknown-linux-gnu' is not valid; use one of x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, x86_64-swift-linux-musl, aarch64-swift-linux-musl (arm64 is accepted for aarch64)"),
+            "\(target.standardError)")
+        try "[build]\ntarget = \"arm64-unknown-linux-gnu\"\ncompiler = \"swiftpm\"\n".write(toFile: "\(root)/swift-lambda.toml", atomically: true, encoding: .utf8)
+        let good = try Harness.run(["build", "--print-config"], in: root)
+        #expect(good.status == 0, "\(good.standardError)")
+    }
+
     @Test func aFlagWithItsOwnNegationIsRefusedAndAFlagWithoutEffectIsWarnedAbout() throws {
         let root = try Harness.fixture("tiny")
         for (flag, negation) in [("--release", "--no-release"), ("--skip-checks", "--no-skip-checks")] {
