@@ -26,13 +26,20 @@ public struct BuildInput: Sendable, Equatable {
     public var dryRun: Bool
     public var verbose: Bool
     public var messageFormat: MessageFormat
+    /// `-q`: no progress lines, as `cargo -q`; warnings, errors and results still print,
+    /// and `swift build` gets `--quiet` (its errors only).
+    public var quiet: Bool
+    /// `-Xswiftc`, `-Xcc`, `-Xlinker`, `-Xcxx`, `--jobs`.
+    public var passThrough: PassThrough
     public var flags: Layer
 
     public init(
         packagePath: String? = nil, products: [String] = [], configPath: String? = nil, workspace: Bool = false,
         printConfig: Bool = false, dryRun: Bool = false, verbose: Bool = false, messageFormat: MessageFormat = .human,
-        flags: Layer = Layer()
+        quiet: Bool = false, passThrough: PassThrough = PassThrough(), flags: Layer = Layer()
     ) {
+        self.quiet = quiet
+        self.passThrough = passThrough
         self.packagePath = packagePath
         self.products = products
         self.configPath = configPath

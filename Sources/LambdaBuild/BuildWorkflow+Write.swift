@@ -76,7 +76,7 @@ extension BuildWorkflow {
         var state = UpToDate(root: root, lambdaDirectory: lambdaDirectory)
         // Taken before staging: the inputs' stamps are what this run builds from.
         let fingerprints = Dictionary(uniqueKeysWithValues: artifacts.map {
-            ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions))
+            ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions, compilerArguments: input.passThrough.compilerArguments))
         })
         // An artifact whose inputs did not change since the last run is taken as it is on disk.
         var staged: [StagedArtifact] = artifacts.compactMap { artifact in

@@ -117,7 +117,8 @@ public struct BuildWorkflow: Sendable {
             _ = try Planner.plan(package: package, options: options, binPath: "")
             let request = BuildRequest(
                 packagePath: package.path, configuration: configurationName, target: target,
-                optimizations: !own.disableOptimizations)
+                optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
+                runArguments: input.passThrough.runArguments(quiet: input.quiet))
             members.append(Member(package: package, options: options, request: request))
         }
         // Members may differ (a member's file says release); the summary names each configuration used.
@@ -144,7 +145,7 @@ public struct BuildWorkflow: Sendable {
                 requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
                 packageRoot: members[index].package.path, context: context, verbose: input.verbose && index == 0,
                 dryRun: settings.dryRun, sharing: members[..<index].lazy.compactMap(\.compat).last)
-            members[index].request.extraArguments = members[index].compat?.swiftBuildArguments ?? []
+            members[index].request.extraArguments = input.passThrough.compilerArguments + (members[index].compat?.swiftBuildArguments ?? [])
         }
 
         if settings.dryRun {

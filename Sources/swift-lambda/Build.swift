@@ -9,6 +9,7 @@ import Foundation
 extension OutputFormat: ExpressibleByArgument {}
 extension ContainerCLI: ExpressibleByArgument {}
 extension MessageFormat: ExpressibleByArgument {}
+extension BuildConfiguration: ExpressibleByArgument {}
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,6 +36,9 @@ struct Build: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print every command as it runs (default: off).")
     var verbose = false
 
+    @Flag(name: .shortAndLong, help: "No progress lines, and swift build --quiet; warnings, errors and the summary still print (default: off).")
+    var quiet = false
+
     /// The flags given, as the top layer of the settings.
     var flagLayer: Layer {
         var layer = Layer()
@@ -44,6 +48,9 @@ struct Build: AsyncParsableCommand {
             // An inverted flag given as --no-NAME says so in --print-config.
             let flag = value == .bool(false) ? "--no-\(setting.rawValue)" : "--\(setting.rawValue)"
             layer.set(setting, value, from: Origin(.flag(flag), baseDirectory: here))
+        }
+        if let configuration = compilation.configuration {
+            layer.set(.release, .bool(configuration == .release), from: Origin(.flag("--configuration \(configuration.rawValue)"), baseDirectory: here))
         }
         set(.release, compilation.release.map(SettingValue.bool))
         set(.outputFormat, layout.outputFormat.map { .string($0.rawValue) })
@@ -76,6 +83,17 @@ struct Build: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if verbose && quiet {
+            throw ValidationError("--verbose and --quiet contradict each other; pass one of them")
+        }
+        do {
+            _ = try ConfigurationFlag.release(release: compilation.release, configuration: compilation.configuration)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if let jobs = compilation.passThrough.jobs, jobs < 1 {
+            throw ValidationError("--jobs \(jobs) is not a number of jobs; give 1 or more")
+        }
         if let compiler = compilation.compiler, CompilerName(rawValue: compiler) == nil {
             throw ValidationError("\(CompilerError.unknownCompiler(compiler, source: "--compiler"))")
         }
@@ -98,7 +116,7 @@ struct Build: AsyncParsableCommand {
         let input = BuildInput(
             packagePath: layout.packagePath, products: layout.products, configPath: settings.config, workspace: settings.workspace,
             printConfig: settings.printConfig, dryRun: settings.dryRun, verbose: verbose, messageFormat: machines.messageFormat,
-            flags: flagLayer)
+            quiet: quiet, passThrough: compilation.passThrough, flags: flagLayer)
         try await Failure.report {
             try await BuildWorkflow(input: input, context: .live()).run()
         }
@@ -149,6 +167,38 @@ struct CompilationOptions: ParsableArguments {
         inversion: .prefixedNo, exclusivity: .exclusive,
         help: "Build with -c release --static-swift-stdlib and strip the bootstrap (default: off, a debug build).")
     var release: Bool?
+
+    @Option(
+        name: [.customShort("c"), .long],
+        help: ArgumentHelp("debug or release, as SwiftPM spells it: --no-release or --release (default: debug).", valueName: "configuration"))
+    var configuration: BuildConfiguration?
+
+    @Option(
+        name: .customLong("Xswiftc", withSingleDash: true), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("Pass a flag to swiftc through swift build; repeatable (default: none).", valueName: "flag"))
+    var swiftcFlags: [String] = []
+
+    @Option(
+        name: .customLong("Xcc", withSingleDash: true), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("Pass a flag to the C compiler through swift build; repeatable (default: none).", valueName: "flag"))
+    var ccFlags: [String] = []
+
+    @Option(
+        name: .customLong("Xlinker", withSingleDash: true), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("Pass a flag to the linker through swift build; repeatable (default: none).", valueName: "flag"))
+    var linkerFlags: [String] = []
+
+    @Option(
+        name: .customLong("Xcxx", withSingleDash: true), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("Pass a flag to the C++ compiler through swift build; repeatable (default: none).", valueName: "flag"))
+    var cxxFlags: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The number of jobs swift build runs in parallel (default: SwiftPM's, one per core).", valueName: "n"))
+    var jobs: Int?
+
+    var passThrough: PassThrough {
+        PassThrough(swiftc: swiftcFlags, cc: ccFlags, linker: linkerFlags, cxx: cxxFlags, jobs: jobs)
+    }
 
     @Flag(name: .customLong("arm64"), help: "Build for Graviton (aarch64-unknown-linux-gnu) (default: the host's architecture).")
     var arm64 = false

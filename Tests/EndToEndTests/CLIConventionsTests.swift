@@ -1,4 +1,7 @@
+import Archiver
+import BuildPlanner
 import Foundation
+@testable import LambdaBuild
 import Testing
 
 /// Issue 14, item 10 (SwiftPM's and cargo-lambda's conventions: -c, -X flags, --jobs, -q,
@@ -8,6 +11,47 @@ import Testing
 @Suite struct CLIConventionsTests {
     static func environment(_ extra: [String: String]) -> [String: String] {
         ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    }
+
+    @Test func configurationIsSwiftPMsSpellingOfReleaseAndRefusesAContradiction() throws {
+        let root = try Harness.fixture("tiny")
+        for (arguments, configuration) in [(["-c", "release"], "release"), (["--configuration", "debug", "--no-release"], "debug")] {
+            let plan = try Harness.run(["build", "--dry-run", "--product", "Hello"] + arguments, in: root)
+            #expect(plan.status == 0, "\(plan.standardError)")
+            #expect(plan.standardOutput.contains("Plan for package Tiny (\(configuration))"), "\(arguments)")
+        }
+        let printed = try Harness.run(["build", "--print-config", "-c", "release"], in: root)
+        #expect(printed.standardOutput.contains("release = true  # from --configuration release"), "\(printed.standardOutput)")
+        for arguments in [["-c", "release", "--no-release"], ["--configuration", "debug", "--release"]] {
+            let both = try Harness.run(["build", "--dry-run"] + arguments, in: root)
+            #expect(both.status == 64, "\(arguments)")
+            #expect(both.standardError.contains("contradict each other; pass one of them"), "\(both.standardError)")
+        }
+        let bad = try Harness.run(["build", "--dry-run", "-c", "profile"], in: root)
+        #expect(bad.status == 64)
+    }
+
+    @Test func passThroughFlagsReachEveryBackendsSwiftBuildAndDashJOnlyTheBuild() throws {
+        let root = try Harness.fixture("tiny")
+        let flags = ["-Xswiftc", "-Onone", "-Xswiftc", "-DFOO", "-Xcc", "-DBAR", "-Xlinker", "-s", "-Xcxx", "-std=c++17", "-j", "2"]
+        let expected = "-Xswiftc -Onone -Xswiftc -DFOO -Xcc -DBAR -Xlinker -s -Xcxx -std=c++17"
+        let host = try Harness.run(["build", "--dry-run", "--product", "Hello", "--no-glibc-compat"] + flags, in: root)
+        #expect(host.status == 0, "\(host.standardError)")
+        let build = try #require(host.standardOutput.split(separator: "\n").first { $0.contains(" build --package-path ") })
+        #expect(build.hasSuffix("--static-swift-stdlib \(expected) --product Hello --jobs 2"), "\(build)")
+
+        // docker: arguments of the swift build inside the container (a fake docker answers the query).
+        let fakeDocker = "\(Harness.repositoryRoot)/Tests/EndToEndTests/Fixtures/fake-docker"
+        let environment = Self.environment([
+            "PATH": "\(fakeDocker):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")", "FAKE_DOCKER_LOG": "\(root)/docker.log",
+        ])
+        let docker = try Harness.run(
+            ["build", "--dry-run", "--product", "Hello", "--compiler", "docker", "--image", "swift:6.3"] + flags, in: root,
+            environment: environment)
+        #expect(docker.status == 0, "\(docker.standardError)")
+        let inside = try #require(docker.standardOutput.split(separator: "\n").first { $0.contains(" swift build ") })
+        #expect(inside.contains("--static-swift-stdlib \(expected) --scratch-path "), "\(inside)")
+        #expect(inside.hasSuffix("--product Hello --jobs 2"), "\(inside)")
     }
 
     @Test func invokeAndServePrintTheConfigurationsWarnings() throws {
@@ -20,5 +64,37 @@ import Testing
             #expect(result.standardError.contains(warning), "\(arguments): \(result.standardError)")
             #expect(result.standardError.contains("error: "), "\(arguments)")
         }
+    }
+}
+
+/// The decisions behind item 10, without running the CLI.
+@Suite struct CLIConventionDecisionTests {
+    @Test func configurationIsAnAliasOfReleaseAndAContradictionIsAnError() throws {
+        #expect(try ConfigurationFlag.release(release: nil, configuration: nil) == nil)
+        #expect(try ConfigurationFlag.release(release: true, configuration: nil) == true)
+        #expect(try ConfigurationFlag.release(release: nil, configuration: .release) == true)
+        #expect(try ConfigurationFlag.release(release: nil, configuration: .debug) == false)
+        #expect(try ConfigurationFlag.release(release: false, configuration: .debug) == false)
+        #expect(throws: ConfigurationFlagError(configuration: .debug, release: true)) {
+            try ConfigurationFlag.release(release: true, configuration: .debug)
+        }
+    }
+
+    @Test func passThroughFlagsKeepSwiftPMsSpellingAndOnlyCompilerFlagsReachTheQueryAndTheFingerprint() throws {
+        let flags = PassThrough(swiftc: ["-Onone", "-DFOO"], cc: ["-DBAR"], linker: ["--gc-sections"], cxx: ["-std=c++17"], jobs: 3)
+        #expect(flags.compilerArguments == ["-Xswiftc", "-Onone", "-Xswiftc", "-DFOO", "-Xcc", "-DBAR", "-Xlinker", "--gc-sections", "-Xcxx", "-std=c++17"])
+        #expect(flags.runArguments(quiet: true) == ["--jobs", "3", "--quiet"])
+        #expect(PassThrough().runArguments(quiet: false).isEmpty)
+
+        let artifact = PlannedArtifact(
+            product: "Hello", kind: .function, sourceBinary: "/nonexistent/Hello", stripsSymbols: false, targets: ["Hello"],
+            root: "/nonexistent/lambda/Hello", ownsRoot: true, layout: ArtifactLayout(executable: "bootstrap"), bundles: [],
+            includes: [], zip: nil)
+        let zip = try ZipOptions.deterministic(environment: [:])
+        let plain = UpToDate.fingerprint(artifact, zipOptions: zip)
+        #expect(UpToDate.fingerprint(artifact, zipOptions: zip, compilerArguments: []) == plain)
+        let foo = UpToDate.fingerprint(artifact, zipOptions: zip, compilerArguments: ["-Xswiftc", "-DFOO"])
+        #expect(foo != plain)
+        #expect(foo != UpToDate.fingerprint(artifact, zipOptions: zip, compilerArguments: ["-Xswiftc", "-DBAR"]))
     }
 }
