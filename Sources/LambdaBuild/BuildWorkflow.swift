@@ -40,6 +40,7 @@ public struct BuildWorkflow: Sendable {
     public init(input: BuildInput, context: BuildContext) {
         self.input = input
         self.context = context
+        if input.quiet { self.context.console = QuietConsole(context.console) }
     }
 
     /// With `--message-format json`, a run that stops with an error ends with a

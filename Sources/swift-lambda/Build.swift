@@ -32,6 +32,7 @@ struct Build: AsyncParsableCommand {
     @OptionGroup(title: "Checks and compatibility") var checks: CheckOptions
     @OptionGroup(title: "Configuration") var settings: ConfigurationOptions
     @OptionGroup(title: "Output for machines") var machines: MachineOptions
+    @OptionGroup var colour: ColourOptions
 
     @Flag(name: .shortAndLong, help: "Print every command as it runs (default: off).")
     var verbose = false
@@ -117,8 +118,8 @@ struct Build: AsyncParsableCommand {
             packagePath: layout.packagePath, products: layout.products, configPath: settings.config, workspace: settings.workspace,
             printConfig: settings.printConfig, dryRun: settings.dryRun, verbose: verbose, messageFormat: machines.messageFormat,
             quiet: quiet, passThrough: compilation.passThrough, flags: flagLayer)
-        try await Failure.report {
-            try await BuildWorkflow(input: input, context: .live()).run()
+        try await Failure.report(colour: colour.mode) {
+            try await BuildWorkflow(input: input, context: .live(colour: colour.mode)).run()
         }
     }
 }

@@ -54,6 +54,37 @@ import Testing
         #expect(inside.hasSuffix("--product Hello --jobs 2"), "\(inside)")
     }
 
+    @Test func colorOverridesNoColorOnBuildInvokeAndServe() throws {
+        let root = try Harness.fixture("tiny")
+        let red = "\u{1B}[1;31merror:\u{1B}[0m"
+        let environment = Self.environment(["NO_COLOR": "1"])
+        for arguments in [["build", "--product", "Nope", "--dry-run"], ["invoke", "missing"], ["serve", "missing"]] {
+            let always = try Harness.run(arguments + ["--color", "always"], in: root, environment: environment)
+            #expect(always.status == 1, "\(arguments)")
+            #expect(always.standardError.hasPrefix(red), "\(arguments): \(always.standardError)")
+            let never = try Harness.run(arguments + ["--color", "never"], in: root)
+            #expect(never.standardError.hasPrefix("error: "), "\(arguments): \(never.standardError)")
+            // Not a terminal: auto is plain.
+            let auto = try Harness.run(arguments, in: root)
+            #expect(!auto.standardError.contains("\u{1B}["), "\(arguments)")
+        }
+        #expect(try Harness.run(["build", "--color", "sometimes"], in: root).status == 64)
+    }
+
+    @Test func quietDropsProgressAndPassesQuietToSwiftBuild() throws {
+        let root = try Harness.fixture("tiny")
+        let loud = try Harness.run(["build", "--dry-run", "--product", "Hello"], in: root)
+        #expect(loud.standardError.contains("glibc-compat: "), "\(loud.standardError)")
+        let quiet = try Harness.run(["build", "--dry-run", "--product", "Hello", "-q", "--image", "swift:6.3"], in: root)
+        #expect(quiet.status == 0, "\(quiet.standardError)")
+        #expect(!quiet.standardError.contains("glibc-compat: "), "\(quiet.standardError)")
+        #expect(quiet.standardError.contains("warning: --image has no effect"))
+        let build = try #require(quiet.standardOutput.split(separator: "\n").first { $0.contains(" build --package-path ") })
+        #expect(build.hasSuffix("--product Hello --quiet"), "\(build)")
+        let both = try Harness.run(["build", "--dry-run", "-q", "-v"], in: root)
+        #expect(both.status == 64)
+    }
+
     @Test func invokeAndServePrintTheConfigurationsWarnings() throws {
         let directory = try Harness.temporaryDirectory(prefix: "warnings")
         let environment = Self.environment(["SWIFT_LAMBDA_LAMBDA_DRI": "out"])
@@ -96,5 +127,20 @@ import Testing
         let foo = UpToDate.fingerprint(artifact, zipOptions: zip, compilerArguments: ["-Xswiftc", "-DFOO"])
         #expect(foo != plain)
         #expect(foo != UpToDate.fingerprint(artifact, zipOptions: zip, compilerArguments: ["-Xswiftc", "-DBAR"]))
+    }
+
+    @Test func quietKeepsWarningsErrorsAndResultsOnly() {
+        final class Recorder: Console, @unchecked Sendable {
+            var lines: [String] = []
+            func progress(_ line: String) { lines.append("progress " + line) }
+            func result(_ line: String) { lines.append("result " + line) }
+        }
+        let recorder = Recorder()
+        let quiet = QuietConsole(recorder)
+        quiet.progress("Building Tiny")
+        quiet.progress("warning: --image has no effect")
+        quiet.progress("error: it broke")
+        quiet.result("Built 1 artifact")
+        #expect(recorder.lines == ["progress warning: --image has no effect", "progress error: it broke", "result Built 1 artifact"])
     }
 }
