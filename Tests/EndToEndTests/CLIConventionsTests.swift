@@ -2,6 +2,7 @@ import Archiver
 import BuildPlanner
 import Foundation
 @testable import LambdaBuild
+import LambdaTestSupport
 import Testing
 
 /// Issue 14, item 10 (SwiftPM's and cargo-lambda's conventions: -c, -X flags, --jobs, -q,
@@ -83,6 +84,36 @@ import Testing
         #expect(build.hasSuffix("--product Hello --quiet"), "\(build)")
         let both = try Harness.run(["build", "--dry-run", "-q", "-v"], in: root)
         #expect(both.status == 64)
+    }
+
+    @Test func verboseInvokeSaysWhatRunsWithSecretsMasked() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory()
+        let result = try Harness.run(
+            ["invoke", "fixture", "-v", "--lambda-dir", lambda, "--env", "API_TOKEN=hunter2", "--env", "GREETING=hi"], in: lambda)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardError.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Function fixture: \(lambda)/fixture/bootstrap (/var/task is \(lambda)/fixture, /opt is \(lambda))"))
+        #expect(lines.contains { $0.hasPrefix("Emulator: http://127.0.0.1:") })
+        #expect(lines.contains("Starting fixture: \(lambda)/fixture/bootstrap in \(lambda)/fixture, with the environment:"))
+        #expect(lines.contains("  API_TOKEN=****") && lines.contains("  GREETING=hi"))
+        #expect(!result.standardError.contains("hunter2"))
+        let quiet = try Harness.run(["invoke", "fixture", "--lambda-dir", lambda], in: lambda)
+        #expect(!quiet.standardError.contains("Starting fixture"))
+    }
+
+    /// The one test here that compiles: the flag reaches swiftc, and the up-to-date
+    /// shortcut does not keep the artifact built under other flags.
+    @Test func xswiftcReachesTheCompilerAndAChangeOfFlagsRewritesTheArtifact() throws {
+        let root = try Harness.fixture("tiny")
+        let bootstrap = "\(root)/target/lambda/Hello/bootstrap"
+        let flagged = try Harness.run(["build", "--product", "Hello", "-q", "-Xswiftc", "-DTINY_FLAG", "-j", "2"], in: root)
+        #expect(flagged.status == 0, "\(flagged.standardError)")
+        #expect(!flagged.standardError.contains("Building"), "\(flagged.standardError)")
+        #expect(flagged.standardOutput.contains("Hello"))
+        #expect(try Harness.runProcess(bootstrap, [], in: root).standardOutput == "hello from tiny, built with TINY_FLAG\n")
+        let plain = try Harness.run(["build", "--product", "Hello", "-q"], in: root)
+        #expect(plain.status == 0, "\(plain.standardError)")
+        #expect(try Harness.runProcess(bootstrap, [], in: root).standardOutput == "hello from tiny\n")
     }
 
     @Test func invokeAndServePrintTheConfigurationsWarnings() throws {
