@@ -25,7 +25,7 @@ let package = Package(
             name: "swift-lambda",
             dependencies: [
                 "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaInvoke", "ProjectTemplates",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "LambdaSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -157,7 +157,7 @@ let package = Package(
             name: "LambdaChecksTests", dependencies: ["LambdaChecks", "ELFKit", "BuildPlanner"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "LambdaConfigTests", dependencies: ["LambdaConfig", "BuildPlanner"],
+            name: "LambdaConfigTests", dependencies: ["LambdaConfig", "BuildPlanner", "LambdaSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaEmulatorTests", dependencies: ["LambdaEmulator", "LambdaTestSupport"],

@@ -12,14 +12,20 @@ public struct BuildRequest: Sendable, Equatable {
     /// Release size optimizations (on unless `--disable-optimizations`).
     public var optimizations: Bool
     /// More `swift build` arguments (`-Xswiftc`, `-Xlinker`), the same for the
-    /// build and its bin-path query, e.g. glibc compatibility's link inputs.
+    /// build and its bin-path query: the user's pass-through flags, then glibc
+    /// compatibility's link inputs.
     public var extraArguments: [String]
+    /// `swift build` arguments that change how it runs but not what it builds or where
+    /// (`--jobs N`, `--quiet`): given to the build, not to the bin-path query, whose cached
+    /// answer they would only split.
+    public var runArguments: [String]
 
     public init(
         packagePath: String, configuration: BuildConfiguration, product: String? = nil,
         target: LambdaTarget = LambdaTarget(architecture: .x86_64, libc: .glibc), optimizations: Bool = true,
-        extraArguments: [String] = []
+        extraArguments: [String] = [], runArguments: [String] = []
     ) {
+        self.runArguments = runArguments
         self.packagePath = packagePath
         self.configuration = configuration
         self.product = product

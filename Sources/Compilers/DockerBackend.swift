@@ -73,7 +73,7 @@ public struct DockerBackend: CompilerBackend {
     }
 
     public func buildInvocation(for request: BuildRequest) -> Invocation {
-        containerInvocation(swiftArguments(for: request) + SwiftBuildArguments.product(request), request: request)
+        containerInvocation(swiftArguments(for: request) + SwiftBuildArguments.buildOnly(request), request: request)
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {

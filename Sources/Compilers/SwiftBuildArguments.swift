@@ -13,8 +13,9 @@ enum SwiftBuildArguments {
         return arguments + request.extraArguments
     }
 
-    static func product(_ request: BuildRequest) -> [String] {
-        request.product.map { ["--product", $0] } ?? []
+    /// What only the build itself gets: the product and the run arguments (`--jobs`, `--quiet`).
+    static func buildOnly(_ request: BuildRequest) -> [String] {
+        (request.product.map { ["--product", $0] } ?? []) + request.runArguments
     }
 }
 

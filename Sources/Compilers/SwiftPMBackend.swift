@@ -22,7 +22,7 @@ public struct SwiftPMBackend: CompilerBackend {
         Invocation(
             executable: toolchain.swift,
             arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + SwiftBuildArguments.product(request))
+                + SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {

@@ -43,7 +43,7 @@ public struct SwiftSDKBackend: CompilerBackend {
         Invocation(
             executable: toolchain.swift,
             arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + sdkArguments(for: request) + SwiftBuildArguments.product(request))
+                + sdkArguments(for: request) + SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {

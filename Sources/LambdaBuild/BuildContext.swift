@@ -9,35 +9,38 @@ public protocol Console: Sendable {
     func result(_ line: String)
 }
 
-/// The terminal. `error:` and `warning:` are coloured only when standard
-/// error is a terminal and `NO_COLOR` is not set (no-color.org).
+/// The terminal. `error:` and `warning:` are coloured as `--color` decides
+/// (`ColourMode`: by default when standard error is a terminal and `NO_COLOR` is not set).
 public struct StandardConsole: Console {
     var colour: Bool
 
-    public init(environment: [String: String]) {
-        colour = Self.usesColour(environment: environment, descriptor: STDERR_FILENO)
-    }
-
-    public static func usesColour(environment: [String: String], descriptor: Int32) -> Bool {
-        isatty(descriptor) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
-    }
-
-    /// `line` with its `error:` (red) or `warning:` (yellow) prefix coloured when `colour` is on.
-    public static func styled(_ line: String, colour: Bool) -> String {
-        guard colour else { return line }
-        for (prefix, code) in [("error:", "1;31"), ("warning:", "1;33")] where line.hasPrefix(prefix) {
-            return "\u{1B}[\(code)m\(prefix)\u{1B}[0m" + line.dropFirst(prefix.count)
-        }
-        return line
+    public init(environment: [String: String], colour mode: ColourMode = .auto) {
+        colour = mode.usesColourOnStandardError(environment: environment)
     }
 
     public func progress(_ line: String) {
-        FileHandle.standardError.write(Data((Self.styled(line, colour: colour) + "\n").utf8))
+        FileHandle.standardError.write(Data((ColourMode.styled(line, colour: colour) + "\n").utf8))
     }
 
     public func result(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
+}
+
+/// `-q`: progress lines are dropped, as `cargo -q` drops its own; warnings, errors and
+/// results still reach the console below.
+public struct QuietConsole: Console {
+    public var base: any Console
+
+    public init(_ base: any Console) {
+        self.base = base
+    }
+
+    public func progress(_ line: String) {
+        if line.hasPrefix("warning:") || line.hasPrefix("error:") { base.progress(line) }
+    }
+
+    public func result(_ line: String) { base.result(line) }
 }
 
 /// Everything the workflow touches outside itself, injected so tests can
@@ -61,13 +64,13 @@ public struct BuildContext: Sendable {
     }
 
     /// The real process environment, working directory, runner and terminal.
-    public static func live() -> BuildContext {
+    public static func live(colour: ColourMode = .auto) -> BuildContext {
         let environment = ProcessInfo.processInfo.environment
         return BuildContext(
             environment: environment,
             currentDirectory: FileSystem.currentDirectory,
             runner: SubprocessRunner(environment: environment),
-            console: StandardConsole(environment: environment)
+            console: StandardConsole(environment: environment, colour: colour)
         )
     }
 

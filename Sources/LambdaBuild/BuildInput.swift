@@ -2,6 +2,7 @@ import BuildPlanner
 import Compilers
 import Foundation
 public import LambdaConfig
+import LambdaChecks
 import LambdaSupport
 
 /// How results are printed: for people, or one JSON object per line on
@@ -25,13 +26,20 @@ public struct BuildInput: Sendable, Equatable {
     public var dryRun: Bool
     public var verbose: Bool
     public var messageFormat: MessageFormat
+    /// `-q`: no progress lines, as `cargo -q`; warnings, errors and results still print,
+    /// and `swift build` gets `--quiet` (its errors only).
+    public var quiet: Bool
+    /// `-Xswiftc`, `-Xcc`, `-Xlinker`, `-Xcxx`, `--jobs`.
+    public var passThrough: PassThrough
     public var flags: Layer
 
     public init(
         packagePath: String? = nil, products: [String] = [], configPath: String? = nil, workspace: Bool = false,
         printConfig: Bool = false, dryRun: Bool = false, verbose: Bool = false, messageFormat: MessageFormat = .human,
-        flags: Layer = Layer()
+        quiet: Bool = false, passThrough: PassThrough = PassThrough(), flags: Layer = Layer()
     ) {
+        self.quiet = quiet
+        self.passThrough = passThrough
         self.packagePath = packagePath
         self.products = products
         self.configPath = configPath
@@ -79,11 +87,33 @@ extension BuildSettings {
     }
 }
 
+/// The values a setting with a fixed set of choices accepts, for checking
+/// every layer (`Configuration.checkValues`): a `compiler` in the file that
+/// `--compiler` hides today is still a mistake, and says where it is.
+enum SettingChoices {
+    static func expected(_ setting: Setting, _ value: SettingValue) -> String? {
+        let choices: [String]
+        switch setting {
+        case .outputFormat: choices = OutputFormat.allCases.map(\.rawValue)
+        case .containerCLI: choices = ContainerCLI.allCases.map(\.rawValue)
+        case .runtime: choices = RuntimeProfile.all.map(\.name)
+        case .compiler: choices = CompilerName.allCases.map(\.rawValue)
+        case .target:
+            // `arm64-` is accepted for `aarch64-`, so parsing decides, not the list.
+            guard let raw = value.string, (try? LambdaTarget.parse(raw)) == nil else { return nil }
+            return "one of " + LambdaTarget.supported.map(\.triple).joined(separator: ", ") + " (arm64 is accepted for aarch64)"
+        default: return nil
+        }
+        guard let raw = value.string, !choices.contains(raw) else { return nil }
+        return choices.joined(separator: " or ")
+    }
+}
+
 extension Configuration {
     /// What a `[functions.<product>]` table (or a per-function flag) changes
     /// for `product`, as planner overrides; nil when nothing differs from the run's settings.
     func overrides(for product: String) throws -> ProductOverrides? {
-        guard file?.functions[product] != nil else { return nil }
+        guard hasFunctionTable(product) else { return nil }
         var overrides = ProductOverrides()
         let isExtension = value(of: .extension, for: product)?.value.bool ?? false
         let isInternal = value(of: .internal, for: product)?.value.bool ?? false

@@ -72,11 +72,11 @@ extension BuildWorkflow {
     func write(
         _ artifacts: [PlannedArtifact], root: String, lambdaDirectory: String, toolchain: Toolchain, zipOptions: ZipOptions,
         readiness: Readiness
-    ) async throws -> (written: [WrittenArtifact], failedChecks: [String]) {
+    ) async throws -> (written: [WrittenArtifact], rejected: [WrittenArtifact], failedChecks: [String]) {
         var state = UpToDate(root: root, lambdaDirectory: lambdaDirectory)
         // Taken before staging: the inputs' stamps are what this run builds from.
         let fingerprints = Dictionary(uniqueKeysWithValues: artifacts.map {
-            ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions))
+            ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions, compilerArguments: input.passThrough.compilerArguments))
         })
         // An artifact whose inputs did not change since the last run is taken as it is on disk.
         var staged: [StagedArtifact] = artifacts.compactMap { artifact in
@@ -109,7 +109,17 @@ extension BuildWorkflow {
             throw error
         }
         let failed = await readiness.report(reports)
+        var rejected: [WrittenArtifact] = []
         if !failed.isEmpty && !readiness.skipChecks {
+            // Described as they were staged (where they would have gone), so --message-format json can say why.
+            rejected = staged.filter { failed.contains($0.artifact.product) }.map { item in
+                WrittenArtifact(
+                    product: item.artifact.product, kind: item.artifact.kind,
+                    architecture: executables[item.artifact.product]?.header.machine.description ?? "unknown",
+                    size: (try? FileSystem.size(of: item.stagedExecutable)) ?? 0, path: item.artifact.executable, zip: nil,
+                    readiness: reports[item.artifact.product],
+                    bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [])
+            }
             staged.filter { failed.contains($0.artifact.product) }.forEach { $0.discard() }
             staged.removeAll { failed.contains($0.artifact.product) }
         }
@@ -139,7 +149,7 @@ extension BuildWorkflow {
                 bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [],
                 compat: file.flatMap { readiness.compat?.inspect($0, sourceBinary: item.artifact.sourceBinary) })
         }
-        return (committed, readiness.skipChecks ? [] : failed)
+        return (committed, rejected, readiness.skipChecks ? [] : failed)
     }
 
     func stage(_ artifact: PlannedArtifact, toolchain: Toolchain, zipOptions: ZipOptions) async throws -> StagedArtifact {

@@ -40,14 +40,31 @@ public struct BuildWorkflow: Sendable {
     public init(input: BuildInput, context: BuildContext) {
         self.input = input
         self.context = context
+        if input.quiet { self.context.console = QuietConsole(context.console) }
     }
 
+    /// With `--message-format json`, a run that stops with an error ends with a
+    /// `build-finished` record saying so (the `error:` line still goes to standard error).
     @discardableResult
     public func run() async throws -> BuildReport {
+        do {
+            return try await build()
+        } catch BuildError.checksFailed(let products, let runtime) {
+            // Its build-finished record, with the artifacts' findings, is already printed.
+            throw BuildError.checksFailed(products: products, runtime: runtime)
+        } catch {
+            if input.messageFormat == .json { context.console.result(JSONMessages.failed(error)) }
+            throw error
+        }
+    }
+
+    func build() async throws -> BuildReport {
         let clock = ContinuousClock()
         let started = clock.now
         let workspace = try Workspace.locate(input: input, context: context)
         let configuration = workspace.configuration
+        configuration.warnings.forEach { context.console.progress("warning: \($0)") }
+        try configuration.checkValues(SettingChoices.expected)
         let settings = try BuildSettings.resolve(configuration, input: input)
         let toolchain = try Toolchain.locate(environment: context.environment)
         let target = try LambdaTarget.resolve(
@@ -62,36 +79,52 @@ public struct BuildWorkflow: Sendable {
                 try await describe(member, toolchain: toolchain)
             })
         }
-        let selection = try Selection(packages: packages, products: settings.products, flatten: settings.flatten, configuration: configuration)
+        let selection = try Selection(
+            packages: packages, roots: workspace.members, products: settings.products, flatten: settings.flatten,
+            configuration: configuration)
         if input.printConfig {
-            ConfigRenderer(context: context)
-                .render(configuration, products: selection.all.map(\.name), settings: settings)
-                .forEach(context.console.result)
+            var memberOf: [String: String] = [:]
+            for (package, root) in zip(packages, workspace.members) {
+                for product in package.executableProducts { memberOf[product.name] = root }
+            }
+            let renderer = ConfigRenderer(context: context)
+            let products = selection.all.map(\.name)
+            switch input.messageFormat {
+            case .human: renderer.render(configuration, products: products, memberOf: memberOf).forEach(context.console.result)
+            case .json: context.console.result(renderer.json(configuration, products: products, memberOf: memberOf))
+            }
             return BuildReport(plans: [], artifacts: [])
         }
 
-        let configurationName: BuildConfiguration = settings.release ? .release : .debug
         let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
             ?? "\(workspace.root)/target/lambda"
-        let includes = try settings.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
         var members: [Member] = []
-        for package in packages {
+        for (package, root) in zip(packages, workspace.members) {
             guard let products = selection.products(of: package) else { continue }
+            // A member's own file may change its release, output format, kind and includes.
+            let memberConfiguration = workspace.configuration(forMember: root)
+            let own = try BuildSettings.resolve(memberConfiguration, input: input)
+            let configurationName: BuildConfiguration = own.release ? .release : .debug
+            let includes = try own.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
             var options = PlanOptions(
                 products: products, flatten: selection.flatten(in: package), configuration: configurationName,
                 lambdaDirectory: lambdaDirectory,
-                kind: settings.isExtension ? .extension(internal: settings.isInternal) : .function,
-                outputFormat: settings.outputFormat, includes: includes, optimizations: !settings.disableOptimizations)
+                kind: own.isExtension ? .extension(internal: own.isInternal) : .function,
+                outputFormat: own.outputFormat, includes: includes, optimizations: !own.disableOptimizations)
             for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
-                if let overrides = try configuration.overrides(for: product) { options.overrides[product] = overrides }
+                if let overrides = try memberConfiguration.overrides(for: product) { options.overrides[product] = overrides }
             }
             // Checked against the package before anything is compiled.
             _ = try Planner.plan(package: package, options: options, binPath: "")
             let request = BuildRequest(
                 packagePath: package.path, configuration: configurationName, target: target,
-                optimizations: !settings.disableOptimizations)
+                optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
+                runArguments: input.passThrough.runArguments(quiet: input.quiet))
             members.append(Member(package: package, options: options, request: request))
         }
+        // Members may differ (a member's file says release); the summary names each configuration used.
+        let configurationName = Set(members.map(\.request.configuration)).sorted { $0.rawValue < $1.rawValue }
+            .map(\.rawValue).joined(separator: ", ")
 
         let selector = BackendSelector(
             toolchain: toolchain, host: context.host, environment: context.environment, runner: context.runner)
@@ -100,6 +133,9 @@ public struct BuildWorkflow: Sendable {
             members[index].backend = try await selector.select(settings.compiler, for: members[index].request, preflight: !settings.dryRun && index == 0)
         }
         if let backend = members.first?.backend {
+            IneffectiveFlags.warnings(
+                flags: input.flags, compiler: backend.name, release: members.contains { $0.request.configuration == .release })
+                .forEach { context.console.progress("warning: \($0)") }
             if input.verbose { context.console.progress("Compiler: \(backend.name.rawValue), target \(target)") }
             if settings.bundleLibs, backend.name == .docker { throw BuildError.bundleLibsUnsupported(compiler: backend.name.rawValue) }
         }
@@ -110,7 +146,7 @@ public struct BuildWorkflow: Sendable {
                 requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
                 packageRoot: members[index].package.path, context: context, verbose: input.verbose && index == 0,
                 dryRun: settings.dryRun, sharing: members[..<index].lazy.compactMap(\.compat).last)
-            members[index].request.extraArguments = members[index].compat?.swiftBuildArguments ?? []
+            members[index].request.extraArguments = input.passThrough.compilerArguments + (members[index].compat?.swiftBuildArguments ?? [])
         }
 
         if settings.dryRun {
@@ -120,9 +156,14 @@ public struct BuildWorkflow: Sendable {
                 let binPath = (try? await queryBinPath(backend, member.request)) ?? "<bin path: swift build --show-bin-path>"
                 let plan = try Planner.plan(package: member.package, options: member.options, binPath: binPath)
                 let builds = plan.builds.map { backend.buildInvocation(for: member.request.building($0.product)) }
-                PlanRenderer(context: context)
-                    .render(plan, builds: builds, backend: backend.name, target: target, bundleLibs: settings.bundleLibs ? profile.name : nil)
-                    .forEach(context.console.result)
+                switch input.messageFormat {
+                case .human:
+                    PlanRenderer(context: context)
+                        .render(plan, builds: builds, backend: backend.name, target: target, bundleLibs: settings.bundleLibs ? profile.name : nil)
+                        .forEach(context.console.result)
+                case .json:
+                    context.console.result(JSONMessages.plan(plan, builds: builds, backend: backend.name, target: target))
+                }
                 plans.append(plan)
             }
             return BuildReport(plans: plans, artifacts: [])
@@ -141,7 +182,7 @@ public struct BuildWorkflow: Sendable {
             let position = members.count > 1 ? "[\(index + 1)/\(members.count)] " : ""
             for build in plan.builds.map({ backend.buildInvocation(for: member.request.building($0.product)) }) {
                 try await progress.step(
-                    "\(position)Building \(plan.packageName) (\(configurationName.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)",
+                    "\(position)Building \(plan.packageName) (\(member.request.configuration.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)",
                     done: "\(position)Built \(plan.packageName)"
                 ) {
                     do {
@@ -171,7 +212,7 @@ public struct BuildWorkflow: Sendable {
         if settings.bundleLibs {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
-        let (written, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
+        let (written, rejected, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
             try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
         }
         let elapsed = clock.now - started
@@ -180,7 +221,8 @@ public struct BuildWorkflow: Sendable {
             SummaryRenderer(context: context).render(written, configuration: configurationName, elapsed: elapsed)
                 .forEach(context.console.result)
         case .json:
-            JSONMessages.lines(written, target: target, configuration: configurationName, elapsed: elapsed, failed: failed)
+            JSONMessages.lines(
+                written, rejected: rejected, target: target, configuration: configurationName, elapsed: elapsed, failed: failed)
                 .forEach(context.console.result)
         }
         if !failed.isEmpty { throw BuildError.checksFailed(products: failed, runtime: profile.name) }

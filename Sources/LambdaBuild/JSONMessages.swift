@@ -1,7 +1,10 @@
 import Archiver
 import BuildPlanner
+import Compilers
 import Foundation
 import LambdaChecks
+import LambdaConfig
+import LambdaSupport
 
 /// `--message-format json`: one JSON object per line on standard output, one
 /// per artifact and a final summary, so CI and deploy scripts read results
@@ -22,6 +25,8 @@ enum JSONMessages {
         var sha256_base64: String?
         var checks: Checks?
         var bundled_libraries: [String]
+        /// False for an artifact that failed the checks and was not written.
+        var written = true
     }
 
     struct Checks: Encodable {
@@ -52,16 +57,103 @@ enum JSONMessages {
         var elapsed_seconds: Double
     }
 
-    static func lines(
-        _ artifacts: [WrittenArtifact], target: LambdaTarget, configuration: BuildConfiguration, elapsed: Duration,
-        failed: [String]
-    ) -> [String] {
+    /// A build that stopped with an error: the last line, as `build-finished` ends a run that completed.
+    struct Failed: Encodable {
+        var reason = "build-finished"
+        var success = false
+        var error: String
+    }
+
+    /// `--print-config`: every table's resolved settings.
+    struct Config: Encodable {
+        var reason = "configuration"
+        var files: [String]
+        var tables: [ConfigTable]
+    }
+
+    struct ConfigTable: Encodable {
+        var table: String
+        var settings: [String: ConfigValue]
+    }
+
+    struct ConfigValue: Encodable {
+        var value: Value?
+        var origins: [String]?
+        var `default`: String?
+    }
+
+    /// A setting's value as JSON: a boolean, a string or an array of strings.
+    struct Value: Encodable {
+        var setting: SettingValue
+        init(_ setting: SettingValue) { self.setting = setting }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch setting {
+            case .bool(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .list(let values): try container.encode(values)
+            }
+        }
+    }
+
+    /// `--dry-run`: one per package, what would be compiled and written.
+    struct Plan: Encodable {
+        var reason = "plan"
+        var package: String
+        var path: String
+        var configuration: String
+        var target: String
+        var compiler: String
+        var commands: [[String]]
+        var artifacts: [PlannedArtifactRecord]
+    }
+
+    struct PlannedArtifactRecord: Encodable {
+        var name: String
+        var kind: String
+        var targets: [String]
+        var executable: String
+        var source: String
+        var strip: Bool
+        var files: [PlannedFile]
+        var zip_path: String?
+    }
+
+    /// A bundle or include: where it goes and where it comes from.
+    struct PlannedFile: Encodable {
+        var path: String
+        var source: String
+    }
+
+    static func plan(_ plan: BuildPlan, builds: [Invocation], backend: CompilerName, target: LambdaTarget) -> String {
+        encode(Plan(
+            package: plan.packageName, path: plan.packagePath, configuration: plan.configuration.rawValue, target: target.triple,
+            compiler: backend.rawValue, commands: builds.map { [$0.executable] + $0.arguments },
+            artifacts: plan.artifacts.map { artifact in
+                PlannedArtifactRecord(
+                    name: artifact.product, kind: kindName(artifact.kind), targets: artifact.targets, executable: artifact.executable,
+                    source: artifact.sourceBinary, strip: artifact.stripsSymbols,
+                    files: artifact.bundles.map { PlannedFile(path: "\(artifact.root)/\(artifact.layout.bundlePath($0))", source: $0.source) }
+                        + artifact.includes.map { PlannedFile(path: "\(artifact.root)/\($0.destination)", source: $0.source) },
+                    zip_path: artifact.zip?.path)
+            }))
+    }
+
+    static func failed(_ error: any Error) -> String { encode(Failed(error: "\(error)")) }
+
+    static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func encode(_ value: some Encodable) -> String {
-            (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        }
-        var lines = artifacts.map { artifact in
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// `rejected` are the artifacts that failed the checks and were not written, with their findings.
+    static func lines(
+        _ artifacts: [WrittenArtifact], rejected: [WrittenArtifact] = [], target: LambdaTarget, configuration: String,
+        elapsed: Duration, failed: [String]
+    ) -> [String] {
+        var lines = (artifacts.map { ($0, true) } + rejected.map { ($0, false) }).map { artifact, written in
             encode(Artifact(
                 name: artifact.product, kind: kindName(artifact.kind), architecture: artifact.architecture,
                 target: target.triple, path: artifact.path, size: artifact.size, zip_path: artifact.zip?.path,
@@ -72,10 +164,10 @@ enum JSONMessages {
                         libraries: report.libraries.map { Library(soname: $0.soname, bundled: $0.bundled) },
                         findings: report.findings.map { Message(severity: $0.severity == .error ? "error" : "warning", message: $0.description) })
                 },
-                bundled_libraries: artifact.bundledLibraries))
+                bundled_libraries: artifact.bundledLibraries, written: written))
         }
         lines.append(encode(Summary(
-            success: failed.isEmpty, configuration: configuration.rawValue, target: target.triple, artifacts: artifacts.count,
+            success: failed.isEmpty, configuration: configuration, target: target.triple, artifacts: artifacts.count,
             failed_checks: failed, elapsed_seconds: (seconds(elapsed) * 1000).rounded() / 1000)))
         return lines
     }

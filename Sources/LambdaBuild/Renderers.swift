@@ -43,10 +43,11 @@ struct PlanRenderer {
 struct SummaryRenderer {
     var context: BuildContext
 
-    func render(_ artifacts: [WrittenArtifact], configuration: BuildConfiguration, elapsed: Duration) -> [String] {
+    /// `configuration` names the configurations built ("debug", or "debug, release" for a mixed workspace).
+    func render(_ artifacts: [WrittenArtifact], configuration: String, elapsed: Duration) -> [String] {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var lines = [
-            "Built \(artifacts.count) Lambda \(artifacts.count == 1 ? "artifact" : "artifacts") (\(configuration.rawValue)) in \(formatted(seconds, decimals: 1))s:"
+            "Built \(artifacts.count) Lambda \(artifacts.count == 1 ? "artifact" : "artifacts") (\(configuration)) in \(formatted(seconds, decimals: 1))s:"
         ]
         let nameWidth = artifacts.map(\.product.count).max() ?? 0
         for artifact in artifacts {

@@ -60,11 +60,15 @@ struct UpToDate {
         try? FileSystem.writeAtomically([UInt8](data), to: path)
     }
 
-    static func fingerprint(_ artifact: PlannedArtifact, zipOptions: ZipOptions) -> String {
+    /// `compilerArguments` are the pass-through flags (`-Xswiftc ...`): a result recorded
+    /// under other flags is never reused, whatever the binary's stamp says.
+    static func fingerprint(_ artifact: PlannedArtifact, zipOptions: ZipOptions, compilerArguments: [String] = []) -> String {
         let hasher = SHA256Hasher()
         func add(_ text: String) { hasher.update(text + "\n") }
         add("swift-lambda artifact v1")
         add("\(artifact)")
+        // Absent when there are none, so artifacts recorded before the flags existed stay current.
+        if !compilerArguments.isEmpty { add("flags \(compilerArguments.joined(separator: "\u{0}"))") }
         add("zip \(zipOptions.modificationTime) \(zipOptions.compressionLevel)")
         add("binary \(FileSystem.stamp(of: artifact.sourceBinary) ?? "missing")")
         for source in artifact.bundles.map(\.source) + artifact.includes.map(\.source) {

@@ -30,7 +30,7 @@ struct Workspace {
         if input.workspace {
             let members = discoverPackages(below: root)
             guard !members.isEmpty else { throw WorkspaceError.noPackages(root: root) }
-            return Workspace(root: root, members: members, isWorkspace: true, configuration: configuration)
+            return try Workspace(root: root, members: members, isWorkspace: true, configuration: configuration).withMemberFiles()
         }
         if let file = configuration.file, let globs = file.workspaceMembers {
             var members: [String] = []
@@ -39,12 +39,26 @@ struct Workspace {
                 guard !matches.isEmpty else { throw WorkspaceError.memberMatchesNothing(pattern: pattern, file: file.path) }
                 members += matches.filter { !members.contains($0) }
             }
-            return Workspace(root: file.directory, members: members.sorted(), isWorkspace: true, configuration: configuration)
+            return try Workspace(root: file.directory, members: members.sorted(), isWorkspace: true, configuration: configuration)
+                .withMemberFiles()
         }
         guard FileSystem.isDirectory(root), FileSystem.exists("\(root)/Package.swift") else {
             throw BuildError.notAPackage(path: root)
         }
         return Workspace(root: root, members: [root], isWorkspace: false, configuration: configuration)
+    }
+
+    /// Each member's own `swift-lambda.toml` layered for its products (a
+    /// member at the root has the workspace's file, or the one --config names).
+    func withMemberFiles() throws -> Workspace {
+        var workspace = self
+        try workspace.configuration.addMemberFiles(members.filter { $0 != root })
+        return workspace
+    }
+
+    /// The configuration for the products of the member at `root`.
+    func configuration(forMember root: String) -> Configuration {
+        configuration.scoped(toMember: root)
     }
 
     /// Every directory below `root` holding a Package.swift, not looking into
@@ -81,9 +95,18 @@ struct Selection {
     var flattened: String?
     var packageCount: Int
 
-    init(packages: [PackageDescription], products: [String], flatten: String?, configuration: Configuration) throws {
+    /// `roots` are the members' roots, in the order of `packages`.
+    init(packages: [PackageDescription], roots: [String], products: [String], flatten: String?, configuration: Configuration) throws {
         var all: [(name: String, package: String)] = []
-        for package in packages {
+        for (package, root) in zip(packages, roots) {
+            // A member's own file names its own products.
+            if let memberFile = configuration.members[root] {
+                let own = package.executableProducts.map(\.name).sorted()
+                for product in memberFile.functions.keys.sorted() where !own.contains(product) {
+                    throw ConfigError.unknownFunction(
+                        path: memberFile.path, product: product, line: memberFile.functionLines[product], available: own)
+                }
+            }
             for product in package.executableProducts.map(\.name) {
                 if let clash = all.first(where: { $0.name == product }) {
                     throw WorkspaceError.duplicateProduct(product, first: clash.package, second: package.path)

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaSupport
 import TOMLKit
 
 /// `swift-lambda.toml`: a `[build]` table of build options, one
@@ -177,6 +178,9 @@ extension ConfigError: CustomStringConvertible {
         case .syntax(let path, let line, let column, let message):
             return "\(path):\(line):\(column): \(message); fix the TOML syntax there"
         case .unknownKey(let path, let key, let line, let known):
+            if let nearest = Suggestion.nearest(to: String(key.split(separator: ".").last ?? ""), among: known) {
+                return "\(at(path, line)): unknown key '\(key)'; did you mean '\(nearest)'?"
+            }
             return "\(at(path, line)): unknown key '\(key)'; known keys there: \(known.joined(separator: ", "))"
         case .wrongType(let path, let key, let line, let expected):
             return "\(at(path, line)): '\(key)' must be \(expected)"
@@ -186,6 +190,25 @@ extension ConfigError: CustomStringConvertible {
             return "\(at(path, line)): [functions.\(product)] names no executable product being built; products: \(available.joined(separator: ", "))"
         case .twoFlattened(let first, let second):
             return "both \(first) and \(second) ask to be flattened into the lambda directory; only one bootstrap fits there"
+        }
+    }
+}
+
+/// What a configuration holds that does not stop the run but is likely a mistake.
+public enum ConfigWarning: Sendable, Equatable {
+    case unknownVariable(String, suggestion: String?)
+    /// A member's own file sets what only the workspace's file or the flags decide.
+    case runWideInMember(setting: String, origin: String)
+}
+
+extension ConfigWarning: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .unknownVariable(let name, let suggestion):
+            let hint = suggestion.map { "did you mean \($0)?" } ?? "the variables are SWIFT_LAMBDA_ and a setting's name (SWIFT_LAMBDA_OUTPUT_FORMAT)"
+            return "\(name) is not a swift-lambda variable and is ignored; \(hint)"
+        case .runWideInMember(let setting, let origin):
+            return "\(origin): \(setting) applies to the whole workspace and is ignored in a member's file; set it in the workspace's swift-lambda.toml or as a flag"
         }
     }
 }

@@ -2,18 +2,61 @@ import Foundation
 import LambdaSupport
 
 /// The settings of one run, layered lowest first: `SWIFT_LAMBDA_*`
-/// variables, the file's `[build]`, its `[functions.<product>]`, then the
-/// flags given. A layer without a setting leaves the one below it; lists
-/// (`include`) are merged across layers, duplicates dropped.
+/// variables, the file's `[build]`, its `[functions.<product>]`, in a
+/// workspace the member package's own file (`[build]`, then
+/// `[functions.<product>]`), then the flags given. A layer without a setting
+/// leaves the one below it; lists (`include`) are merged across layers,
+/// duplicates dropped.
 public struct Configuration: Sendable, Equatable {
     public var environment: Layer
     public var file: ConfigFile?
     public var flags: Layer
+    /// Each workspace member's own `swift-lambda.toml`, by member root.
+    public var members: [String: ConfigFile]
+    /// The member whose file applies (see `scoped(toMember:)`); nil for the run as a whole.
+    public var memberRoot: String?
+    /// What was noticed while loading and does not stop the run (printed as `warning:` lines).
+    public var warnings: [ConfigWarning]
 
-    public init(environment: Layer, file: ConfigFile?, flags: Layer) {
+    public init(
+        environment: Layer, file: ConfigFile?, flags: Layer, members: [String: ConfigFile] = [:], warnings: [ConfigWarning] = []
+    ) {
         self.environment = environment
         self.file = file
         self.flags = flags
+        self.members = members
+        self.memberRoot = nil
+        self.warnings = warnings
+    }
+
+    /// The file of the member this configuration is scoped to.
+    public var memberFile: ConfigFile? { memberRoot.flatMap { members[$0] } }
+
+    /// The configuration as it applies to the products of the member package at `root`.
+    public func scoped(toMember root: String) -> Configuration {
+        var scoped = self
+        scoped.memberRoot = root
+        return scoped
+    }
+
+    /// Settings a member's own file decides for that member's products; the
+    /// rest (target, compiler, runtime, lambda directory, ...) are the run's.
+    public static let perMember: [Setting] = Setting.perFunction.filter { $0 != .flatten } + [.release, .disableOptimizations]
+
+    /// Adds the own `swift-lambda.toml` of each member (when it has one and it
+    /// is not the workspace's file), with a warning for each setting there
+    /// that only the workspace's file or the flags can decide.
+    public mutating func addMemberFiles(_ roots: [String]) throws {
+        for root in roots {
+            let path = "\(root)/\(ConfigFile.defaultName)"
+            guard path != file?.path, FileSystem.exists(path) else { continue }
+            let memberFile = try ConfigFile.load(path)
+            members[root] = memberFile
+            for setting in memberFile.build.values.keys.sorted() where !Self.perMember.contains(setting) {
+                guard let origin = memberFile.build.origins[setting] else { continue }
+                warnings.append(.runWideInMember(setting: setting.rawValue, origin: origin.description))
+            }
+        }
     }
 
     /// The configuration of a run in the package (or workspace) at `root`:
@@ -28,7 +71,41 @@ public struct Configuration: Sendable, Equatable {
             ?? "\(root)/\(ConfigFile.defaultName)"
         return Configuration(
             environment: try environmentLayer(environment, currentDirectory: currentDirectory),
-            file: configPath != nil || FileSystem.exists(path) ? try ConfigFile.load(path) : nil, flags: flags)
+            file: configPath != nil || FileSystem.exists(path) ? try ConfigFile.load(path) : nil, flags: flags,
+            warnings: unknownVariables(environment))
+    }
+
+    /// `SWIFT_LAMBDA_` variables that are not settings (a typo does nothing, so it is said).
+    public static func unknownVariables(_ environment: [String: String]) -> [ConfigWarning] {
+        let known = Setting.allCases.map(\.environmentVariable) + otherVariables
+        return environment.keys.filter { $0.hasPrefix("SWIFT_LAMBDA_") && !known.contains($0) }.sorted().map { name in
+            .unknownVariable(name, suggestion: Suggestion.nearest(to: name, among: Setting.allCases.map(\.environmentVariable)))
+        }
+    }
+
+    /// Variables of this project's own that are not build settings.
+    public static let otherVariables = [
+        // Re-records the templates' golden files in the tests.
+        "SWIFT_LAMBDA_RECORD_GOLDEN"
+    ]
+
+    /// Checks every value of every layer, not only the one that wins: a bad
+    /// value is a mistake even where a higher layer hides it today.
+    /// `expected` returns what `setting` accepts when `value` is not valid.
+    public func checkValues(_ expected: (Setting, SettingValue) -> String?) throws {
+        let tables = [environment, file?.build, flags].compactMap { $0 }
+            + (file.map { file in file.functions.keys.sorted().compactMap { file.functions[$0] } } ?? [])
+            + members.keys.sorted().flatMap { root -> [Layer] in
+                guard let member = members[root] else { return [] }
+                return [member.build] + member.functions.keys.sorted().compactMap { member.functions[$0] }
+            }
+        for layer in tables {
+            for setting in layer.values.keys.sorted() {
+                guard let value = layer.values[setting], let origin = layer.origins[setting], let accepted = expected(setting, value)
+                else { continue }
+                throw ConfigError.badValue(setting: setting.rawValue, origin: origin.description, value: "\(value.string ?? value.description)", expected: accepted)
+            }
+        }
     }
 
     /// One resolved setting: its value and every origin that contributed.
@@ -38,24 +115,41 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// A setting for the whole run (not per function): flags, `[build]`, environment.
+    /// Scoped to a member, that member's `[build]` comes between the workspace's file and the flags
+    /// for the settings a member decides (`perMember`).
     public func value(of setting: Setting) -> Resolved? {
-        resolve(setting, layers: [environment, file?.build, flags].compactMap { $0 })
+        let member = Self.perMember.contains(setting) ? memberFile?.build : nil
+        return resolve(setting, layers: [environment, file?.build, member, flags].compactMap { $0 })
     }
 
-    /// A setting as it applies to `product`.
+    /// A setting as it applies to `product` (of the member this is scoped to, in a workspace).
     public func value(of setting: Setting, for product: String) -> Resolved? {
         guard Setting.perFunction.contains(setting), setting != .flatten else { return value(of: setting) }
-        return resolve(setting, layers: [environment, file?.build, file?.functions[product], flags].compactMap { $0 })
+        return resolve(
+            setting,
+            layers: [environment, file?.build, file?.functions[product], memberFile?.build, memberFile?.functions[product], flags]
+                .compactMap { $0 })
+    }
+
+    /// Whether any file has a `[functions.<product>]` table for `product`.
+    public func hasFunctionTable(_ product: String) -> Bool {
+        file?.functions[product] != nil || memberFile?.functions[product] != nil
     }
 
     /// The product flattened into the lambda directory, if any: `--flatten`,
     /// else the one function whose table says `flatten = true`, else `[build]`, else the environment.
     public func flattenedProduct() throws -> Resolved? {
         if let flag = flags.values[.flatten], let origin = flags.origins[.flatten] { return Resolved(value: flag, origins: [origin]) }
-        let flagged = (file?.functions ?? [:]).filter { $0.value[.flatten]?.bool == true }.keys.sorted()
-        if flagged.count > 1 { throw ConfigError.twoFlattened(first: flagged[0], second: flagged[1]) }
-        if let product = flagged.first, let origin = file?.functions[product]?.origins[.flatten] {
-            return Resolved(value: .string(product), origins: [origin])
+        // Every file's function tables: a member's product may be the flattened one.
+        let files = [file].compactMap { $0 } + members.keys.sorted().compactMap { members[$0] }
+        let flagged = files.flatMap { file in
+            file.functions.filter { $0.value[.flatten]?.bool == true }.keys.sorted().compactMap { product in
+                file.functions[product]?.origins[.flatten].map { (product: product, origin: $0) }
+            }
+        }
+        if flagged.count > 1 { throw ConfigError.twoFlattened(first: flagged[0].product, second: flagged[1].product) }
+        if let first = flagged.first {
+            return Resolved(value: .string(first.product), origins: [first.origin])
         }
         return resolve(.flatten, layers: [environment, file?.build].compactMap { $0 })
     }

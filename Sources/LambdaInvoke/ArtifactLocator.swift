@@ -1,6 +1,6 @@
 import Archiver
 import Foundation
-import LambdaConfig
+public import LambdaConfig
 import LambdaSupport
 
 /// A function (and its extensions) ready to start: where `/var/task` and `/opt` are on this
@@ -40,18 +40,28 @@ public enum ArtifactLocator {
     /// `--lambda-dir` (relative to the current directory); else `lambda-dir` as `build`
     /// resolves it without flags (the package's `swift-lambda.toml` over
     /// `SWIFT_LAMBDA_LAMBDA_DIR`); else `target/lambda` under `--package-path` or the current
-    /// directory: wherever `build` put the artifacts.
+    /// directory: wherever `build` put the artifacts. The warnings are the configuration's
+    /// (an unknown `SWIFT_LAMBDA_` variable), for the caller to print as `build` does.
     public static func lambdaDirectory(
         packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
     ) throws -> String {
-        if let lambdaDirectory { return FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory) }
+        try locateLambdaDirectory(
+            packagePath: packagePath, lambdaDirectory: lambdaDirectory, currentDirectory: currentDirectory, environment: environment
+        ).path
+    }
+
+    /// `lambdaDirectory`, with the configuration's warnings.
+    public static func locateLambdaDirectory(
+        packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
+    ) throws -> (path: String, warnings: [ConfigWarning]) {
+        if let lambdaDirectory {
+            return (FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory), Configuration.unknownVariables(environment))
+        }
         let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
         let configuration = try Configuration.load(
             root: root, environment: environment, currentDirectory: currentDirectory)
-        if let configured = configuration.value(of: .lambdaDir)?.value.string {
-            return FileSystem.absolute(configured, relativeTo: currentDirectory)
-        }
-        return "\(root)/target/lambda"
+        let path = configuration.value(of: .lambdaDir)?.value.string.map { FileSystem.absolute($0, relativeTo: currentDirectory) }
+        return (path ?? "\(root)/target/lambda", configuration.warnings)
     }
 
     /// Checks that `<lambda-dir>/<function>/bootstrap` (or `bootstrap.zip`) and every

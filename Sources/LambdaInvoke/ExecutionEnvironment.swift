@@ -62,7 +62,14 @@ public actor ExecutionEnvironment {
     /// The function's process id while it runs.
     public var functionProcessID: Int32? { function?.pid }
 
-    private init(artifacts: PreparedArtifacts, overrides: [String: String], emulator: LambdaEmulator, limits: EnvironmentLimits, output: ChildOutput) {
+    /// `-v`: told each process started, its directory and environment (secrets masked).
+    private let trace: (@Sendable (String) -> Void)?
+
+    private init(
+        artifacts: PreparedArtifacts, overrides: [String: String], emulator: LambdaEmulator, limits: EnvironmentLimits, output: ChildOutput,
+        trace: (@Sendable (String) -> Void)?
+    ) {
+        self.trace = trace
         self.artifacts = artifacts
         self.emulator = emulator
         self.limits = limits
@@ -78,9 +85,10 @@ public actor ExecutionEnvironment {
     public static func run<T: Sendable>(
         _ artifacts: PreparedArtifacts, overrides: [String: String], emulator: LambdaEmulator,
         limits: EnvironmentLimits = EnvironmentLimits(), output: ChildOutput = .standardError,
-        _ body: (ExecutionEnvironment) async throws -> T
+        trace: (@Sendable (String) -> Void)? = nil, _ body: (ExecutionEnvironment) async throws -> T
     ) async throws -> T {
-        let environment = ExecutionEnvironment(artifacts: artifacts, overrides: overrides, emulator: emulator, limits: limits, output: output)
+        let environment = ExecutionEnvironment(
+            artifacts: artifacts, overrides: overrides, emulator: emulator, limits: limits, output: output, trace: trace)
         do {
             let value = try await body(environment)
             await environment.shutdown(reason: "spindown")
@@ -271,6 +279,10 @@ public actor ExecutionEnvironment {
     }
 
     private func spawn(_ executable: String, what: String, in directory: String) throws -> ChildProcess {
+        if let trace {
+            trace("Starting \(what): \(executable) in \(directory), with the environment:")
+            LambdaEnvironment.displayed(variables).forEach { trace("  \($0)") }
+        }
         do {
             return try ChildProcess.spawn(ChildSpec(executable: executable, environment: variables, workingDirectory: directory, output: output))
         } catch ProcessError.launchFailed(_, let reason) {

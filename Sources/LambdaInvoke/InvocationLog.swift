@@ -15,9 +15,14 @@ public protocol InvokeConsole: Sendable {
 
 /// The terminal.
 public struct StandardInvokeConsole: InvokeConsole {
-    public init() {}
+    /// `error:` and `warning:` lines are coloured (`--color`).
+    var colour: Bool
 
-    public func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    public init(colour: Bool = false) {
+        self.colour = colour
+    }
+
+    public func log(_ line: String) { FileHandle.standardError.write(Data((ColourMode.styled(line, colour: colour) + "\n").utf8)) }
     public func result(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     public func output(_ bytes: [UInt8]) { FileHandle.standardOutput.write(Data(bytes + [UInt8(ascii: "\n")])) }
 }

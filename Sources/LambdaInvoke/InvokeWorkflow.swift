@@ -40,6 +40,18 @@ extension FunctionSettings {
     }
 }
 
+extension FunctionSettings {
+    /// Where the artifacts are, as `build` resolves it; the configuration's warnings go to
+    /// the console first, as `build` prints them.
+    func lambdaDirectory(in context: InvokeContext) throws -> String {
+        let (path, warnings) = try ArtifactLocator.locateLambdaDirectory(
+            packagePath: packagePath, lambdaDirectory: lambdaDirectory, currentDirectory: context.currentDirectory,
+            environment: context.environment)
+        warnings.forEach { context.console.log("warning: \($0)") }
+        return path
+    }
+}
+
 /// What `invoke` and `serve` touch outside themselves, injected so tests can replace it.
 public struct InvokeContext: Sendable {
     public var currentDirectory: String
@@ -49,11 +61,14 @@ public struct InvokeContext: Sendable {
     public var limits: EnvironmentLimits
     /// swift-lambda's own environment: `SWIFT_LAMBDA_LAMBDA_DIR` names the lambda directory.
     public var environment: [String: String]
+    /// `-v`: say what is run, where and with which environment (secrets masked).
+    public var verbose: Bool
 
     public init(
         currentDirectory: String, console: any InvokeConsole, childOutput: ChildOutput = .standardError,
-        limits: EnvironmentLimits = EnvironmentLimits(), environment: [String: String] = [:]
+        limits: EnvironmentLimits = EnvironmentLimits(), environment: [String: String] = [:], verbose: Bool = false
     ) {
+        self.verbose = verbose
         self.currentDirectory = currentDirectory
         self.environment = environment
         self.console = console
@@ -61,10 +76,27 @@ public struct InvokeContext: Sendable {
         self.limits = limits
     }
 
-    public static func live() -> InvokeContext {
-        InvokeContext(
-            currentDirectory: FileSystem.currentDirectory, console: StandardInvokeConsole(),
-            environment: ProcessInfo.processInfo.environment)
+    public static func live(colour: ColourMode = .auto, verbose: Bool = false) -> InvokeContext {
+        let environment = ProcessInfo.processInfo.environment
+        return InvokeContext(
+            currentDirectory: FileSystem.currentDirectory,
+            console: StandardInvokeConsole(colour: colour.usesColourOnStandardError(environment: environment)),
+            environment: environment, verbose: verbose)
+    }
+
+    /// With `-v`, where each process's start is told; nil otherwise.
+    var trace: (@Sendable (String) -> Void)? {
+        guard verbose else { return nil }
+        let console = console
+        return { console.log($0) }
+    }
+
+    /// `-v`: the artifacts found, and where they run from.
+    func describe(_ artifacts: PreparedArtifacts, lambdaDirectory: String) {
+        guard verbose else { return }
+        console.log("Lambda directory: \(lambdaDirectory)")
+        console.log("Function \(artifacts.function): \(artifacts.bootstrap) (/var/task is \(artifacts.taskRoot), /opt is \(artifacts.optRoot))")
+        for (name, executable) in artifacts.extensions { console.log("Extension \(name): \(executable)") }
     }
 }
 
@@ -91,21 +123,22 @@ public struct InvokeWorkflow: Sendable {
         let payload = try data.map(Payload.inline)
             ?? dataFile.map { try Payload.file($0, currentDirectory: context.currentDirectory) } ?? Payload.empty
         let overrides = try LambdaEnvironment.parse(function.environment)
-        let lambdaDirectory = try ArtifactLocator.lambdaDirectory(
-            packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-            currentDirectory: context.currentDirectory, environment: context.environment)
+        let lambdaDirectory = try function.lambdaDirectory(in: context)
         let artifacts = try ArtifactLocator.prepare(
             function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
         defer { artifacts.remove() }
+        context.describe(artifacts, lambdaDirectory: lambdaDirectory)
 
         let log = InvocationLog(console: context.console)
         let emulator = try await LambdaEmulator.start(EmulatorConfiguration(
             function: LambdaEnvironment.identity(name: function.name, overrides: overrides), timeout: function.timeout,
             extensionNames: Set(function.extensions), onEvent: log.record))
+        if context.verbose { context.console.log("Emulator: http://\(emulator.endpoint) (Runtime, Extensions and invoke APIs)") }
         let result: InvocationResult
         do {
             result = try await ExecutionEnvironment.run(
-                artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput
+                artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput,
+                trace: context.trace
             ) { environment in
                 log.noteInit(try await environment.start())
                 return try await environment.invoke(InvocationRequest(payload: payload))

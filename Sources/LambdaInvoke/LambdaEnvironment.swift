@@ -64,4 +64,18 @@ public enum LambdaEnvironment {
         variables.merge(overrides) { _, override in override }
         return variables
     }
+
+    /// Words in a variable's name that mark its value as a secret, for `-v`'s printout.
+    static let secretWords = ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "API_KEY", "ACCESS_KEY", "AUTH"]
+
+    /// Whether `name` looks like it holds a secret (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `DB_PASSWORD`, `*_KEY`).
+    public static func looksSecret(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return secretWords.contains { upper.contains($0) } || upper.hasSuffix("_KEY") || upper == "KEY"
+    }
+
+    /// `KEY=value` lines, sorted, with the value of every secret-looking variable masked.
+    public static func displayed(_ variables: [String: String]) -> [String] {
+        variables.keys.sorted().map { name in "\(name)=\(looksSecret(name) ? "****" : variables[name] ?? "")" }
+    }
 }

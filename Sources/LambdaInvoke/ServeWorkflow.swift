@@ -27,11 +27,11 @@ public struct ServeWorkflow: Sendable {
         let console = context.console
         let overrides = try function.map { try LambdaEnvironment.parse($0.environment) } ?? [:]
         let artifacts = try function.map { function in
-            try ArtifactLocator.prepare(
-                function: function.name, extensions: function.extensions, zip: function.zip,
-                lambdaDirectory: try ArtifactLocator.lambdaDirectory(
-                    packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-                    currentDirectory: context.currentDirectory, environment: context.environment))
+            let lambdaDirectory = try function.lambdaDirectory(in: context)
+            let artifacts = try ArtifactLocator.prepare(
+                function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
+            context.describe(artifacts, lambdaDirectory: lambdaDirectory)
+            return artifacts
         }
         defer { artifacts?.remove() }
 
@@ -72,7 +72,8 @@ public struct ServeWorkflow: Sendable {
         while true {
             do {
                 try await ExecutionEnvironment.run(
-                    artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput
+                    artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput,
+                    trace: context.trace
                 ) { environment in
                     let initDuration = try await environment.start()
                     log.noteInit(initDuration)

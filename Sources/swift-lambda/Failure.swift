@@ -2,19 +2,25 @@ import ArgumentParser
 import Foundation
 import LambdaBuild
 import LambdaInvoke
+import LambdaSupport
 
 /// Turns a library error into one `error:` line (its description says what
 /// to do) and the exit status: the compiler's own when the compiler failed, 130 after Ctrl-C.
 enum Failure {
-    static func report(_ body: () async throws -> Void) async throws {
+    static func report(colour: ColourMode = .auto, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as ExitCode {
             throw error
         } catch {
-            let colour = StandardConsole.usesColour(environment: ProcessInfo.processInfo.environment, descriptor: STDERR_FILENO)
-            FileHandle.standardError.write(Data((StandardConsole.styled("error: \(error)", colour: colour) + "\n").utf8))
+            printError(error, colour: colour)
             throw ExitCode((error as? BuildError)?.exitStatus ?? (error as? InvokeError)?.exitStatus ?? 1)
         }
+    }
+
+    /// The one `error:` line on standard error, coloured on a terminal.
+    static func printError(_ error: any Error, colour mode: ColourMode = .auto) {
+        let colour = mode.usesColourOnStandardError(environment: ProcessInfo.processInfo.environment)
+        FileHandle.standardError.write(Data((ColourMode.styled("error: \(error)", colour: colour) + "\n").utf8))
     }
 }

@@ -34,6 +34,11 @@ struct Invoke: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: ArgumentHelp("Set a variable in the function's environment (repeatable).", valueName: "key=value"))
     var environment: [String] = []
 
+    @Flag(name: .shortAndLong, help: "Print the artifacts found, the emulator's address, and each process started with its environment (secrets masked).")
+    var verbose = false
+
+    @OptionGroup var colour: ColourOptions
+
     @Option(help: ArgumentHelp("Seconds the invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
@@ -63,8 +68,8 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workflow = InvokeWorkflow(function: settings, data: data, dataFile: dataFile, context: .live())
-        try await Failure.report {
+        let workflow = InvokeWorkflow(function: settings, data: data, dataFile: dataFile, context: .live(colour: colour.mode, verbose: verbose))
+        try await Failure.report(colour: colour.mode) {
             _ = try await Interruption.cancellingOnSignals { try await workflow.run() }
         }
     }

@@ -29,6 +29,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: ArgumentHelp("With NAME: set a variable in the function's environment (repeatable).", valueName: "key=value"))
     var environment: [String] = []
 
+    @Flag(name: .shortAndLong, help: "Print the artifacts found, the emulator's address, and each process started with its environment (secrets masked).")
+    var verbose = false
+
+    @OptionGroup var colour: ColourOptions
+
     @Option(help: ArgumentHelp("Seconds an invocation may run before it is killed; 3 is Lambda's default.", valueName: "seconds"))
     var timeout: Double = 3
 
@@ -68,8 +73,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workflow = ServeWorkflow(function: settings, port: port, timeout: duration, context: .live())
-        try await Failure.report {
+        let workflow = ServeWorkflow(function: settings, port: port, timeout: duration, context: .live(colour: colour.mode, verbose: verbose))
+        try await Failure.report(colour: colour.mode) {
             try await Interruption.cancellingOnSignals { try await workflow.run() }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LambdaSupport
 
 /// The `swift-lambda` command: subcommands only; each lives in its own file.
 @main
@@ -9,4 +10,16 @@ struct SwiftLambda: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Build.self, Invoke.self, Serve.self, New.self, Init.self]
     )
+
+    /// A mistyped subcommand gets a did-you-mean (exit 64) before ArgumentParser parses.
+    static func main() async {
+        do {
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            try CommandLineError.checkSubcommand(Array(CommandLine.arguments.dropFirst()), known: names)
+        } catch {
+            Failure.printError(error)
+            exit(withError: ExitCode(64))
+        }
+        await main(nil)
+    }
 }

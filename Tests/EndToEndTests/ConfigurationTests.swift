@@ -101,7 +101,7 @@ import Testing
     @Test func badConfigurationsAreOneLineErrorsWithFileKeyAndLine() throws {
         let root = try Harness.fixture("tiny")
         let cases: [(String, String)] = [
-            ("[build]\nrelese = true\n", "swift-lambda.toml:2: unknown key 'build.relese'; known keys there: "),
+            ("[build]\nrelese = true\n", "swift-lambda.toml:2: unknown key 'build.relese'; did you mean 'release'?"),
             ("[build]\nrelease = \"yes\"\n", "swift-lambda.toml:2: 'build.release' must be a boolean (true or false)"),
             ("[build]\noutput-format = \"tar\"\n", "swift-lambda.toml:2 [build]: output-format = 'tar' is not valid; use binary or zip"),
             ("[functions.Hi]\nextension = true\n", "swift-lambda.toml:1: [functions.Hi] names no executable product being built; products: Bye, Hello"),

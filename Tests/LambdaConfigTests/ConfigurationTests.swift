@@ -50,8 +50,8 @@ let sample = """
         #expect(throws: ConfigError.unknownKey(path: "/p/c.toml", key: "workspace.exclude", line: 3, known: ["members"])) {
             try ConfigFile(text: "[workspace]\nmembers = []\nexclude = [\"x\"]\n", path: "/p/c.toml")
         }
-        let message = "\(ConfigError.unknownKey(path: "/p/c.toml", key: "build.relase", line: 3, known: ["release"]))"
-        #expect(message == "/p/c.toml:3: unknown key 'build.relase'; known keys there: release")
+        let message = "\(ConfigError.unknownKey(path: "/p/c.toml", key: "build.strip", line: 3, known: ["release"]))"
+        #expect(message == "/p/c.toml:3: unknown key 'build.strip'; known keys there: release")
     }
 
     @Test func wrongTypesAreErrorsNamingTheExpectedType() {

@@ -44,4 +44,14 @@ import Testing
         #expect(variables["HOME"] == nil)
         #expect(variables["USER"] == nil)
     }
+
+    @Test func verboseOutputMasksWhatLooksLikeASecret() {
+        for name in ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "DB_PASSWORD", "STRIPE_API_KEY", "signing_key", "GITHUB_AUTH", "PRIVATE_PEM"] {
+            #expect(LambdaEnvironment.looksSecret(name), "\(name)")
+        }
+        for name in ["AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "LAMBDA_TASK_ROOT", "PATH", "KEYBOARD_LAYOUT"] {
+            #expect(!LambdaEnvironment.looksSecret(name), "\(name)")
+        }
+        #expect(LambdaEnvironment.displayed(["B_TOKEN": "t0k", "A": "1"]) == ["A=1", "B_TOKEN=****"])
+    }
 }
