@@ -7,6 +7,14 @@ public enum InvokeError: Error, Sendable, Equatable {
     // Finding and preparing the artifact.
     case artifactMissing(function: String, path: String, available: [String], zip: Bool)
     case extensionMissing(name: String, path: String, zip: Bool)
+    /// NAME names an extension (`<dir>/extensions/NAME`): it runs beside a function.
+    case builtAsExtension(name: String, path: String, functions: [String])
+    /// `--extension NAME` names a function (`<dir>/NAME/bootstrap`).
+    case builtAsFunction(name: String, path: String)
+    /// The lambda directory holds a flattened build (`<dir>/bootstrap`) and no `<dir>/NAME`.
+    case builtFlattened(function: String, path: String, zip: Bool)
+    /// `--flattened`, but no `<dir>/bootstrap` (or `bootstrap.zip`).
+    case flattenedMissing(function: String, path: String, zip: Bool)
     case notExecutable(path: String, permissions: UInt32, fromZip: Bool)
     case invalidEnvironment(String)
     case reservedEnvironment(String)
@@ -42,6 +50,17 @@ extension InvokeError: CustomStringConvertible {
             return "no \(zip ? "bootstrap.zip" : "bootstrap") for '\(function)' at \(path)\(others); build it with `\(build)`, or pass --lambda-dir or --package-path"
         case .extensionMissing(let name, let path, let zip):
             return "no extension '\(name)' at \(path); build it with `swift-lambda build --extension --product \(name)\(zip ? " --output-format zip" : "")`"
+        case .builtAsExtension(let name, let path, let functions):
+            let others = functions.isEmpty
+                ? "; this lambda directory has no function yet: build one with `swift-lambda build --product FUNCTION`"
+                : " (this lambda directory has: \(functions.joined(separator: ", ")))"
+            return "'\(name)' was built as an extension (\(path)); run it beside a function: pass the function's name and --extension \(name)\(others)"
+        case .builtAsFunction(let name, let path):
+            return "'\(name)' was built as a function (\(path)), not an extension; pass it as the function's name instead of --extension \(name)"
+        case .builtFlattened(let function, let path, _):
+            return "no '\(function)' in \(FileSystem.parent(of: path)), which holds a flattened build (\(path), from swift-lambda build --flatten); if that is \(function), pass --flattened to run it"
+        case .flattenedMissing(let function, let path, let zip):
+            return "no flattened \(zip ? "bootstrap.zip" : "bootstrap") at \(path); build it with `swift-lambda build --flatten \(function)\(zip ? " --output-format zip" : "")`, or drop --flattened to run \(function)/bootstrap"
         case .notExecutable(let path, let permissions, let fromZip):
             let mode = String(permissions, radix: 8)
             return "\(path) is not executable (mode \(mode)\(fromZip ? " in the zip" : "")); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build"

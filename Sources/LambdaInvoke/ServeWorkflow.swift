@@ -31,7 +31,8 @@ public struct ServeWorkflow: Sendable {
                 function: function.name, extensions: function.extensions, zip: function.zip,
                 lambdaDirectory: try ArtifactLocator.lambdaDirectory(
                     packagePath: function.packagePath, lambdaDirectory: function.lambdaDirectory,
-                    currentDirectory: context.currentDirectory, environment: context.environment))
+                    currentDirectory: context.currentDirectory, environment: context.environment),
+                flattened: function.flattened)
         }
         defer { artifacts?.remove() }
 

@@ -155,6 +155,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: task), "the unpacked zip is removed afterwards")
     }
 
+    /// An extension built alone and a flattened build: the error names the flag, and the flag
+    /// runs it (issue 14, item 5).
+    @Test func extensionsAndFlattenedBuildsSayHowToRunThem() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fixture", extensions: ["logger"])
+        let asFunction = try invoke(["logger"], lambda: lambda)
+        #expect(asFunction.status == 1)
+        #expect(asFunction.standardError == "error: 'logger' was built as an extension (\(lambda)/extensions/logger); run it beside a function: pass the function's name and --extension logger (this lambda directory has: fixture)\n")
+        let beside = try invoke(["fixture", "--extension", "logger", "--data", "{}"], lambda: lambda)
+        #expect(beside.status == 0, "\(beside.standardError)")
+
+        try FileManager.default.moveItem(atPath: "\(lambda)/fixture/bootstrap", toPath: "\(lambda)/bootstrap")
+        try FileManager.default.removeItem(atPath: "\(lambda)/fixture")
+        let flat = try invoke(["fixture", "--data", #"{"x":3}"#], lambda: lambda)
+        #expect(flat.status == 1)
+        #expect(flat.standardError.contains("pass --flattened to run it"), "\(flat.standardError)")
+        let flattened = try invoke(["fixture", "--flattened", "--data", #"{"x":3}"#], lambda: lambda)
+        #expect(flattened.status == 0, "\(flattened.standardError)")
+        #expect(flattened.standardOutput == "{\"x\":3}\n")
+    }
+
     @Test func badInputIsOneLineThatSaysWhatToDo() throws {
         let lambda = try RuntimeFixtures.lambdaDirectory()
         let usage: [([String], String)] = [
