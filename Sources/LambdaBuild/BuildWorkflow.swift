@@ -75,6 +75,7 @@ public struct BuildWorkflow: Sendable {
             ?? "\(workspace.root)/target/lambda"
         let includes = try settings.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
         var members: [Member] = []
+        var warnedIncludes: Set<String> = []
         for package in packages {
             guard let products = selection.products(of: package) else { continue }
             var options = PlanOptions(
@@ -85,8 +86,15 @@ public struct BuildWorkflow: Sendable {
             for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
                 if let overrides = try configuration.overrides(for: product) { options.overrides[product] = overrides }
             }
-            // Checked against the package before anything is compiled.
-            _ = try Planner.plan(package: package, options: options, binPath: "")
+            // Checked against the package, and the includes on disk, before anything is compiled.
+            let plan = try Planner.plan(package: package, options: options, binPath: "")
+            for artifact in plan.artifacts {
+                try ArtifactContents.checkIncludes(of: artifact, currentDirectory: context.currentDirectory)
+                let outside = ArtifactContents.includesOutside(package.path, of: artifact.includes, currentDirectory: context.currentDirectory)
+                for (include, resolved) in outside where warnedIncludes.insert(include.source).inserted {
+                    context.console.progress("warning: include '\(include.source)' is outside the package (\(resolved)); it will ship in every artifact")
+                }
+            }
             let request = BuildRequest(
                 packagePath: package.path, configuration: configurationName, target: target,
                 optimizations: !settings.disableOptimizations)

@@ -112,6 +112,34 @@ import Testing
         #expect(!result.standardError.contains("Building "))
     }
 
+    /// Include errors the plan and the disk decide come before compiling, dry run included, and
+    /// a source outside the package is named once (issue 14, item 6).
+    @Test func includeErrorsComeBeforeCompilingAndOutsidePathsWarn() throws {
+        let root = try Harness.fixture("tiny")
+        try FileManager.default.createDirectory(atPath: "\(root)/conf", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/conf/passwd", withDestinationPath: "/etc/passwd")
+        let cases: [([String], String)] = [
+            (["--include", "missing.txt"], "--include path 'missing.txt' does not exist"),
+            (["--include", "bootstrap:Package.swift"], "would overwrite 'bootstrap', the artifact's executable"),
+            (["--include", "conf"], "symlink '\(root)/conf/passwd' points outside its included directory (to '/etc/passwd')"),
+            (["--dry-run", "--include", "bootstrap:Package.swift"], "would overwrite 'bootstrap'"),
+        ]
+        for (extra, message) in cases {
+            expectError(try Harness.run(["build", "--product", "Hello"] + extra, in: root), containing: message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/target"))
+
+        try Data("x".utf8).write(to: URL(fileURLWithPath: "\(root)/../outside.txt"))
+        let outside = FileSystemPaths.real("\(root)/../outside.txt")
+        let warned = try Harness.run(["build", "--dry-run", "--include", "../outside.txt", "--include", "/etc/hostname"], in: root)
+        #expect(warned.status == 0, "\(warned.standardError)")
+        let warnings = warned.standardError.split(separator: "\n").filter { $0.hasPrefix("warning: include") }
+        #expect(warnings == [
+            "warning: include '../outside.txt' is outside the package (\(outside)); it will ship in every artifact",
+            "warning: include '/etc/hostname' is outside the package (/etc/hostname); it will ship in every artifact",
+        ])
+    }
+
     @Test func notAPackageDirectory() throws {
         let empty = try Harness.temporaryDirectory(prefix: "empty")
         let result = try Harness.run(["build"], in: empty)
@@ -193,4 +221,8 @@ import Testing
         #expect(result.status == 64)
         #expect(result.standardError.contains("'' is not a product name"))
     }
+}
+
+enum FileSystemPaths {
+    static func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
 }
