@@ -68,7 +68,7 @@ public struct BackendSelector: Sendable {
             } else {
                 image = DockerBackend.defaultImage(for: try await toolchain.version(runner: runner))
             }
-            return DockerBackend(cli: settings.containerCLI, image: image, environment: environment)
+            return DockerBackend(cli: settings.containerCLI, image: image, environment: environment, host: host)
         }
     }
 
