@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "ArchiverTests",
             dependencies: [
-                "Archiver", "BuildPlanner", "LambdaTestSupport",
+                "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

@@ -155,7 +155,7 @@ public struct BuildWorkflow: Sendable {
                     do {
                         try await context.runner.stream(build, to: .standardError)
                     } catch let failure as ProcessError {
-                        throw BuildError.compilerFailed(failure)
+                        throw BuildError.classifyingDiskFull(BuildError.compilerFailed(failure), writing: "\(member.package.path)/.build")
                     }
                 }
             }
@@ -180,7 +180,11 @@ public struct BuildWorkflow: Sendable {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
         let (written, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
-            try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+            do {
+                return try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+            } catch {
+                throw BuildError.classifyingDiskFull(error, writing: lambdaDirectory)
+            }
         }
         let elapsed = clock.now - started
         switch input.messageFormat {

@@ -82,20 +82,20 @@ extension InvokeError: CustomStringConvertible {
         case .initFailed(let function, let report, let termination):
             return "\(function) reported init/error \(Self.summary(of: report)) and then \(termination.afterStop); its output is above: fix the cause and build again"
         case .initTimedOut(let function, let limit):
-            return "\(function) did not ask for an invocation (GET /2018-06-01/runtime/invocation/next) within \(limit.text) and was killed; make sure it polls AWS_LAMBDA_RUNTIME_API"
+            return "\(function) did not ask for an invocation (GET /2018-06-01/runtime/invocation/next) within \(limit.secondsText) seconds and was killed; make sure it polls AWS_LAMBDA_RUNTIME_API"
         case .extensionExited(let name, let termination, let registered):
             if registered {
                 return "extension '\(name)' \(termination) before the function's invocation could start; its output is above"
             }
             return "extension '\(name)' \(termination) before registering; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name) (its output is above)"
         case .extensionDidNotRegister(let name, let limit):
-            return "extension '\(name)' did not register within \(limit.text) and was killed; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name)"
+            return "extension '\(name)' did not register within \(limit.secondsText) seconds and was killed; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name)"
         case .extensionInitError(let name, let report):
             return "extension '\(name)' reported init/error \(Self.summary(of: report)); fix the extension (its output is above)"
         case .extensionsNotReady(let names, let limit):
-            return "extension\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) registered but did not ask for an event (GET /2020-01-01/extension/event/next) within \(limit.text); an invocation starts only when every extension waits for its next event"
+            return "extension\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) registered but did not ask for an event (GET /2020-01-01/extension/event/next) within \(limit.secondsText) seconds; an invocation starts only when every extension waits for its next event"
         case .timedOut(let function, let requestID, let limit):
-            return "\(function) did not answer invocation \(requestID) within \(limit.text) and was killed (Lambda reports Sandbox.Timedout); raise --timeout if it needs longer, or find where it blocks (its output is above)"
+            return "\(function) did not answer invocation \(requestID) within \(limit.secondsText) seconds and was killed (Lambda reports Sandbox.Timedout); raise --timeout if it needs longer, or find where it blocks (its output is above)"
         case .crashed(let function, let requestID, let termination):
             return "\(function) \(termination) during invocation \(requestID) (Lambda reports Runtime.ExitError); its output is above"
         case .abandoned(let function, let requestID, let report):
@@ -142,21 +142,6 @@ extension Termination {
 }
 
 extension Duration {
-    /// "3s", "1.5s", "250ms": for messages.
-    public var text: String {
-        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        return "\(Double(milliseconds) / 1000)s"
-    }
-
-    /// Seconds with two decimals, as Lambda's "Task timed out after 3.00 seconds".
-    public var secondsText: String {
-        let hundredths = components.seconds * 100 + components.attoseconds / 10_000_000_000_000_000
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) seconds"
-    }
-
     /// Milliseconds with two decimals, as Lambda's REPORT lines write durations.
     public var millisecondsText: String {
         let hundredths = components.seconds * 100_000 + components.attoseconds / 10_000_000_000_000

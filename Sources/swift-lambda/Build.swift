@@ -169,6 +169,13 @@ struct Build: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
+        if let compiler {
+            do {
+                _ = try CompilerName.parse(compiler, source: "--compiler")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         if isInternal == true && isExtension != true {
             throw ValidationError("--internal describes an extension; add --extension or drop --internal")
         }

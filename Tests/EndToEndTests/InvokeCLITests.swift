@@ -92,7 +92,7 @@ import Testing
         let result = try invoke(["fixture", "--env", "FIXTURE_MODE=hang", "--env", "PID_FILE=\(pidFile)", "--timeout", "0.5"], lambda: lambda)
         #expect(result.status == 1)
         #expect(result.standardError.contains("Task timed out after 0.50 seconds"))
-        #expect(result.standardError.contains("within 500ms and was killed (Lambda reports Sandbox.Timedout); raise --timeout"))
+        #expect(result.standardError.contains("within 0.50 seconds and was killed (Lambda reports Sandbox.Timedout); raise --timeout"))
         let hung = try #require(pid(in: pidFile))
         #expect(isGone(hung))
     }
