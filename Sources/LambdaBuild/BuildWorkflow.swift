@@ -149,7 +149,8 @@ public struct BuildWorkflow: Sendable {
             let position = members.count > 1 ? "[\(index + 1)/\(members.count)] " : ""
             for build in plan.builds.map({ backend.buildInvocation(for: member.request.building($0.product)) }) {
                 try await progress.step(
-                    "\(position)Building \(plan.packageName) (\(configurationName.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)",
+                    "\(position)Building \(plan.packageName) (\(configurationName.rawValue), \(target), \(backend.name.rawValue))"
+                        + (input.verbose ? ": \(build.commandLine)" : ""),
                     done: "\(position)Built \(plan.packageName)"
                 ) {
                     do {

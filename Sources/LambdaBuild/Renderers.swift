@@ -43,7 +43,9 @@ struct PlanRenderer {
 struct SummaryRenderer {
     var context: BuildContext
 
+    /// Nothing when nothing was written (every artifact failed its checks: the error says so).
     func render(_ artifacts: [WrittenArtifact], configuration: BuildConfiguration, elapsed: Duration) -> [String] {
+        guard !artifacts.isEmpty else { return [] }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var lines = [
             "Built \(artifacts.count) Lambda \(artifacts.count == 1 ? "artifact" : "artifacts") (\(configuration.rawValue)) in \(formatted(seconds, decimals: 1))s:"

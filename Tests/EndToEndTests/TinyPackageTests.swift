@@ -140,6 +140,30 @@ import Testing
         ])
     }
 
+    /// One compile of tiny serves both: the default output is quiet (no compat detail, no
+    /// command line) with per-artifact packaging progress on a terminal; and a lambda directory
+    /// on a full disk is one line that says so and where (issue 14, items 14 and 12).
+    @Test func aDefaultBuildIsQuietAndAFullDiskIsOneLine() throws {
+        let root = try Harness.fixture("tiny")
+        let command = [Harness.executable, "build"].map { "'\($0)'" }.joined(separator: " ")
+        let terminal = try Harness.runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], in: root)
+        #expect(terminal.status == 0, "\(terminal.standardOutput)")
+        #expect(terminal.standardOutput.contains("Building Tiny (debug, "))
+        #expect(!terminal.standardOutput.contains("swift build --package-path"), "the command line is for -v")
+        #expect(!terminal.standardOutput.contains("glibc-compat: rebinding"), "compat's detail is for -v")
+        #expect(terminal.standardOutput.contains("\r\u{1B}[KPackaging 1/2: "), "\(terminal.standardOutput)")
+        let verbose = try Harness.run(["build", "-v"], in: root)
+        #expect(verbose.standardError.contains("swift build --package-path"))
+
+        let small = try Harness.temporaryDirectory(prefix: "full")
+        guard try Harness.runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small], in: root).status == 0 else { return }
+        defer { _ = try? Harness.runProcess("/bin/umount", [small], in: root) }
+        let full = try Harness.run(["build", "--lambda-dir", small], in: root)
+        #expect(full.status == 1)
+        #expect(full.standardError.split(separator: "\n").last == "error: the disk is full writing \(small); free space on \(small) and run again")
+        #expect(Harness.contents(of: small) == [], "nothing partial is left")
+    }
+
     @Test func notAPackageDirectory() throws {
         let empty = try Harness.temporaryDirectory(prefix: "empty")
         let result = try Harness.run(["build"], in: empty)
