@@ -38,13 +38,7 @@ public struct ArtifactContents: Sendable, Equatable {
             let path = artifact.layout.bundlePath(bundle)
             return Part(path: path, entries: try TreeWalker.entries(of: bundle.source, at: path), origin: "bundle \(bundle.name)")
         }
-        let includes = try artifact.includes.map { include in
-            let source = FileSystem.absolute(include.source, relativeTo: currentDirectory)
-            guard FileSystem.exists(source) else { throw IncludeError.missing(path: include.source) }
-            return Part(
-                path: include.destination, entries: try TreeWalker.entries(of: source, at: include.destination),
-                origin: "--include \(include.source)")
-        }
+        let includes = try includeParts(of: artifact, currentDirectory: currentDirectory)
         let libraries = artifact.libraries.map { library in
             let path = "\(ArtifactLayout.libraryDirectory)/\(library.name)"
             let entry: ArchiveEntry
@@ -57,6 +51,41 @@ public struct ArtifactContents: Sendable, Equatable {
         let contents = ArtifactContents(executable: executable, bundles: bundles, includes: includes, libraries: libraries)
         try contents.checkCollisions(zipPath: artifact.zip.map { relativePath(of: $0.path, under: artifact.root) })
         return contents
+    }
+
+    /// Every check that needs only the plan and the includes on disk: missing paths, symlinks
+    /// that leave an included directory, other file types, and collisions with the executable,
+    /// a bundle, the zip or another include. Run before compiling, so a bad include costs no
+    /// compile; `lib/` (known only after linking) is checked again when writing.
+    public static func checkIncludes(of artifact: PlannedArtifact, currentDirectory: String) throws {
+        let executable = Part(path: artifact.layout.executable, entries: [], origin: "the executable")
+        let bundles = artifact.bundles.map { Part(path: artifact.layout.bundlePath($0), entries: [], origin: "bundle \($0.name)") }
+        let contents = ArtifactContents(
+            executable: executable, bundles: bundles, includes: try includeParts(of: artifact, currentDirectory: currentDirectory))
+        try contents.checkCollisions(zipPath: artifact.zip.map { relativePath(of: $0.path, under: artifact.root) })
+    }
+
+    private static func includeParts(of artifact: PlannedArtifact, currentDirectory: String) throws -> [Part] {
+        try artifact.includes.map { include in
+            let source = FileSystem.absolute(include.source, relativeTo: currentDirectory)
+            guard FileSystem.exists(source) else { throw IncludeError.missing(path: include.source) }
+            return Part(
+                path: include.destination, entries: try TreeWalker.entries(of: source, at: include.destination),
+                origin: "--include \(include.source)")
+        }
+    }
+
+    /// The includes whose source, symlinks resolved, is outside `packageRoot`: they ship
+    /// whatever that path holds on the machine that builds (`../x`, `/etc/hostname`).
+    /// Each as given, with where it resolved to.
+    public static func includesOutside(
+        _ packageRoot: String, of includes: [IncludeSpec], currentDirectory: String
+    ) -> [(include: IncludeSpec, resolved: String)] {
+        let root = FileSystem.resolvingSymlinks(packageRoot)
+        return includes.compactMap { include in
+            let resolved = FileSystem.resolvingSymlinks(FileSystem.absolute(include.source, relativeTo: currentDirectory))
+            return resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") ? nil : (include, resolved)
+        }
     }
 
     /// No part may be at or inside another part's path (it would overwrite or

@@ -5,6 +5,8 @@ import LambdaSupport
 public enum ArtifactError: Error, Sendable, Equatable {
     case bundleMissing(name: String, expectedAt: String)
     case binaryMissing(product: String, expectedAt: String)
+    /// The staged item could not replace `destination`; the staged copy was removed.
+    case commitFailed(destination: String, reason: String)
 }
 
 extension ArtifactError: CustomStringConvertible {
@@ -14,6 +16,8 @@ extension ArtifactError: CustomStringConvertible {
             return "the build did not produce the resource bundle \(name) (expected at \(path)); rebuild, or check the target's resources in Package.swift"
         case .binaryMissing(let product, let path):
             return "the build did not produce the binary of '\(product)' (expected at \(path)); check the build output above"
+        case .commitFailed(let destination, let reason):
+            return "could not move the new \(destination) into place (\(reason)), so the previous one is unchanged and the staged copy was removed; make it replaceable (check its and its directory's permissions, and `lsattr -d` for the immutable attribute, cleared with `chattr -i`), then build again"
         }
     }
 }
@@ -40,9 +44,18 @@ public struct StagedArtifact: Sendable {
     }
 
     /// Moves everything into place (files by rename, directories swapped).
+    /// A move that fails removes its staged item and those after it (a directory swap that the
+    /// destination refuses would otherwise leave a hidden full copy behind).
     public func commit() throws {
-        for move in moves {
-            try FileSystem.commit(staged: move.staged, to: move.destination)
+        for (index, move) in moves.enumerated() {
+            do {
+                try FileSystem.commit(staged: move.staged, to: move.destination)
+            } catch {
+                for rest in moves[index...] { try? FileSystem.removeItem(rest.staged) }
+                let reason: String
+                if case FileSystemError.operationFailed(_, _, let why) = error { reason = why } else { reason = "\(error)" }
+                throw ArtifactError.commitFailed(destination: move.destination, reason: reason)
+            }
         }
     }
 

@@ -49,8 +49,7 @@ public struct BackendSelector: Sendable {
             settings.compiler != nil
             ? (settings.compiler, settings.compilerOrigin) : (environment["SWIFT_LAMBDA_COMPILER"], "SWIFT_LAMBDA_COMPILER")
         guard let value, !value.isEmpty else { return nil }
-        guard let name = CompilerName(rawValue: value) else { throw CompilerError.unknownCompiler(value, source: source) }
-        return name
+        return try CompilerName.parse(value, source: source)
     }
 
     public func backend(named name: CompilerName, settings: CompilerSettings) async throws -> any CompilerBackend {
@@ -68,7 +67,7 @@ public struct BackendSelector: Sendable {
             } else {
                 image = DockerBackend.defaultImage(for: try await toolchain.version(runner: runner))
             }
-            return DockerBackend(cli: settings.containerCLI, image: image, environment: environment)
+            return DockerBackend(cli: settings.containerCLI, image: image, environment: environment, host: host)
         }
     }
 

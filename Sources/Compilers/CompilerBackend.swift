@@ -63,6 +63,13 @@ public enum CompilerName: String, Sendable, Equatable, CaseIterable {
     case swiftpm
     case swiftSDK = "swift-sdk"
     case docker
+
+    /// The backend `value` names; `source` (`--compiler`, a file and line, a variable) says
+    /// where it was written, for the error.
+    public static func parse(_ value: String, source: String) throws(CompilerError) -> CompilerName {
+        guard let name = CompilerName(rawValue: value) else { throw .unknownCompiler(value, source: source) }
+        return name
+    }
 }
 
 extension CompilerBackend {

@@ -7,8 +7,9 @@ public enum CompilerError: Error, Sendable, Equatable {
     case hostCannotBuild(LambdaTarget, host: HostPlatform)
     case swiftSDKUnavailable(sdk: String, target: LambdaTarget, swiftPMSays: String, install: SDKInstallHint)
     case noBackend(LambdaTarget, install: SDKInstallHint)
-    case containerCLIMissing(String)
-    case containerEngineDown(String, says: String)
+    /// `alternative`: what builds the target here without a container ("or use ...").
+    case containerCLIMissing(String, alternative: String)
+    case containerEngineDown(String, says: String, alternative: String)
     case dockerCannotBuildMusl(LambdaTarget)
 }
 
@@ -27,11 +28,11 @@ extension CompilerError: CustomStringConvertible {
             return "no usable Swift SDK '\(sdk)' for \(target)\(said); \(install)"
         case .noBackend(let target, let install):
             return "this machine cannot build \(target) with its own toolchain and no installed Swift SDK can; \(install)"
-        case .containerCLIMissing(let cli):
-            return "'\(cli)' is not on PATH; install it (or pick another with --container-cli docker|podman|container), or use --compiler swift-sdk"
-        case .containerEngineDown(let cli, let says):
+        case .containerCLIMissing(let cli, let alternative):
+            return "'\(cli)' is not on PATH; install it (or pick another with --container-cli docker|podman|container), \(alternative)"
+        case .containerEngineDown(let cli, let says, let alternative):
             let said = says.split(separator: "\n").first.map { " (\($0))" } ?? ""
-            return "'\(cli)' is installed but its engine does not answer\(said); start it, or use --compiler swift-sdk"
+            return "'\(cli)' is installed but its engine does not answer\(said); start it, \(alternative)"
         case .dockerCannotBuildMusl(let target):
             return "the docker compiler builds glibc binaries in Amazon Linux images, not \(target); use --compiler swift-sdk with the Static Linux SDK"
         }

@@ -1,4 +1,4 @@
-import BuildPlanner
+public import BuildPlanner
 public import LambdaSupport
 
 /// The container programs the docker backend can drive.
@@ -18,13 +18,24 @@ public struct DockerBackend: CompilerBackend {
     /// `swift:<major.minor>-amazonlinux2023` unless overridden with `--image`.
     public var image: String
     public var environment: [String: String]
+    /// The machine, for the way out when no container engine works.
+    public var host: HostPlatform
 
     static let mountPoint = "/workspace"
 
-    public init(cli: ContainerCLI, image: String, environment: [String: String]) {
+    public init(cli: ContainerCLI, image: String, environment: [String: String], host: HostPlatform = .current) {
         self.cli = cli
         self.image = image
         self.environment = environment
+        self.host = host
+    }
+
+    /// What builds `target` here without a container: swiftpm when the host builds it itself,
+    /// else a Swift SDK.
+    func alternative(for target: LambdaTarget) -> String {
+        host.buildsNatively(target)
+            ? "or use --compiler swiftpm, which builds \(target) on this machine"
+            : "or use --compiler swift-sdk (\(SDKInstallHint(target: target, version: nil)))"
     }
 
     /// The official image matching the toolchain, so container and host
@@ -61,14 +72,15 @@ public struct DockerBackend: CompilerBackend {
         do {
             executable = try ExecutableLookup(environment: environment).resolve(cli.rawValue)
         } catch {
-            throw CompilerError.containerCLIMissing(cli.rawValue)
+            throw CompilerError.containerCLIMissing(cli.rawValue, alternative: alternative(for: request.target))
         }
         // `info` (docker, podman) and `system status` (container) fail when no engine answers.
         let probe = cli == .container ? ["system", "status"] : ["info"]
         do {
             _ = try await runner.capture(Invocation(executable: executable, arguments: probe))
         } catch ProcessError.failed(_, _, _, let standardError) {
-            throw CompilerError.containerEngineDown(cli.rawValue, says: standardError.trimmingWhitespace)
+            throw CompilerError.containerEngineDown(
+                cli.rawValue, says: standardError.trimmingWhitespace, alternative: alternative(for: request.target))
         }
     }
 

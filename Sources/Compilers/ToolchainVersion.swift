@@ -62,6 +62,10 @@ public struct SDKInstallHint: Sendable, Equatable, CustomStringConvertible {
             if let command = staticSDKInstallCommand { return "install the Static Linux SDK: \(command)" }
             return "install the Static Linux SDK matching your Swift version (see \(Self.checksumsPage))"
         }
-        return "install a Swift SDK for \(target) (for example one made with swift-sdk-generator for Amazon Linux 2023) and pass --swift-sdk ID, or use --compiler docker"
+        // The Static Linux SDK needs no Docker and no glibc SDK: name it first, with the triple it builds.
+        let musl = "\(target.prefix { $0 != "-" })-swift-linux-musl"
+        let staticSDK = staticSDKInstallCommand.map { "`\($0)`" }
+            ?? "the Static Linux SDK matching your Swift version (see \(Self.checksumsPage))"
+        return "without Docker, install \(staticSDK) and build with --target \(musl); or install a glibc Swift SDK for \(target) (for example one made with swift-sdk-generator for Amazon Linux 2023) and pass --swift-sdk ID; or use --compiler docker"
     }
 }

@@ -7,6 +7,13 @@ public import LambdaSupport
 public protocol Console: Sendable {
     func progress(_ line: String)
     func result(_ line: String)
+    /// A line that the next one replaces (per-artifact progress), shown only on a terminal;
+    /// nil clears it. Logs keep the start and end lines of the step only.
+    func status(_ line: String?)
+}
+
+extension Console {
+    public func status(_ line: String?) {}
 }
 
 /// The terminal. `error:` and `warning:` are coloured as `--color` decides
@@ -24,6 +31,12 @@ public struct StandardConsole: Console {
 
     public func result(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Rewrites the current line of standard error (carriage return, erase to its end).
+    public func status(_ line: String?) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (line ?? "")).utf8))
     }
 }
 

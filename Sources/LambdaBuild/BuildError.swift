@@ -12,6 +12,16 @@ public enum BuildError: Error, Sendable, Equatable {
     case notALambdaBinary(product: String, path: String, reason: String)
     case checksFailed(products: [String], runtime: String)
     case bundleLibsUnsupported(compiler: String)
+    /// Writing under `path` failed for want of space on the file system mounted at `mount`.
+    case diskFull(path: String, mount: String)
+
+    /// `error` as a full disk when it is one (its text, or for a failed compile, which streamed
+    /// its output, the space left where it writes), else `error` itself.
+    public static func classifyingDiskFull(_ error: any Error, writing path: String) -> any Error {
+        let full: Bool
+        if case BuildError.compilerFailed = error { full = DiskSpace.isNearlyFull(path) } else { full = DiskSpace.isFull("\(error)") }
+        return full ? BuildError.diskFull(path: path, mount: DiskSpace.mountPoint(of: path)) : error
+    }
 
     /// The status `swift-lambda` exits with: the compiler's own when it failed.
     public var exitStatus: Int32 {
@@ -45,6 +55,8 @@ extension BuildError: CustomStringConvertible {
             return "\(products.joined(separator: ", ")) would not start on \(runtime) (see above) and \(products.count == 1 ? "was" : "were") not written; choose a way out above or pass --skip-checks"
         case .bundleLibsUnsupported(let compiler):
             return "--bundle-libs takes libraries from this host, but --compiler \(compiler) links against another system's; use --compiler swiftpm or swift-sdk, or ship the image's libraries with --include lib:DIR"
+        case .diskFull(let path, let mount):
+            return "the disk is full writing \(path); free space on \(mount) and run again"
         case .notALambdaBinary(let product, let path, let reason):
             return "the binary of '\(product)' at \(path) is not a Lambda executable (\(reason)); check the compiler's output; no artifact was written"
         }

@@ -92,9 +92,17 @@ extension BuildWorkflow {
                 for artifact in artifacts where !unchanged.contains(artifact.product) {
                     group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
                 }
-                for try await artifact in group { staged.append(artifact) }
+                var done = 0
+                let total = artifacts.count - unchanged.count
+                for try await artifact in group {
+                    staged.append(artifact)
+                    done += 1
+                    context.console.status("Packaging \(done)/\(total): \(artifact.artifact.product)")
+                }
+                context.console.status(nil)
             }
         } catch {
+            context.console.status(nil)
             staged.forEach { $0.discard() }
             throw error
         }

@@ -99,6 +99,7 @@ public struct BuildWorkflow: Sendable {
         let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
             ?? "\(workspace.root)/target/lambda"
         var members: [Member] = []
+        var warnedIncludes: Set<String> = []
         for (package, root) in zip(packages, workspace.members) {
             guard let products = selection.products(of: package) else { continue }
             // A member's own file may change its release, output format, kind and includes.
@@ -114,8 +115,15 @@ public struct BuildWorkflow: Sendable {
             for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
                 if let overrides = try memberConfiguration.overrides(for: product) { options.overrides[product] = overrides }
             }
-            // Checked against the package before anything is compiled.
-            _ = try Planner.plan(package: package, options: options, binPath: "")
+            // Checked against the package, and the includes on disk, before anything is compiled.
+            let plan = try Planner.plan(package: package, options: options, binPath: "")
+            for artifact in plan.artifacts {
+                try ArtifactContents.checkIncludes(of: artifact, currentDirectory: context.currentDirectory)
+                let outside = ArtifactContents.includesOutside(package.path, of: artifact.includes, currentDirectory: context.currentDirectory)
+                for (include, resolved) in outside where warnedIncludes.insert(include.source).inserted {
+                    context.console.progress("warning: include '\(include.source)' is outside the package (\(resolved)); it will ship in every artifact")
+                }
+            }
             let request = BuildRequest(
                 packagePath: package.path, configuration: configurationName, target: target,
                 optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
@@ -182,13 +190,14 @@ public struct BuildWorkflow: Sendable {
             let position = members.count > 1 ? "[\(index + 1)/\(members.count)] " : ""
             for build in plan.builds.map({ backend.buildInvocation(for: member.request.building($0.product)) }) {
                 try await progress.step(
-                    "\(position)Building \(plan.packageName) (\(member.request.configuration.rawValue), \(target), \(backend.name.rawValue)): \(build.commandLine)",
+                    "\(position)Building \(plan.packageName) (\(member.request.configuration.rawValue), \(target), \(backend.name.rawValue))"
+                        + (input.verbose ? ": \(build.commandLine)" : ""),
                     done: "\(position)Built \(plan.packageName)"
                 ) {
                     do {
                         try await context.runner.stream(build, to: .standardError)
                     } catch let failure as ProcessError {
-                        throw BuildError.compilerFailed(failure)
+                        throw BuildError.classifyingDiskFull(BuildError.compilerFailed(failure), writing: "\(member.package.path)/.build")
                     }
                 }
             }
@@ -213,7 +222,11 @@ public struct BuildWorkflow: Sendable {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
         let (written, rejected, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
-            try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+            do {
+                return try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+            } catch {
+                throw BuildError.classifyingDiskFull(error, writing: lambdaDirectory)
+            }
         }
         let elapsed = clock.now - started
         switch input.messageFormat {

@@ -102,10 +102,13 @@ struct GlibcCompatStep: Sendable {
             target: target, root: root, toolchain: toolchain, staticBinaries: linkage.staticallyLinked())
         let fallbacks =
             plan.fallbacks.isEmpty ? "" : ", fallbacks for \(plan.fallbacks.map(\.symbol).joined(separator: ", "))"
-        context.console.progress(
-            "glibc-compat: rebinding \(plan.rebindings.count) \(plan.rebindings.count == 1 ? "symbol" : "symbols") to \(profile.name)'s versions\(fallbacks); shim \(context.displayPath(object)) (\(how))"
-        )
-        if verbose { await step.list(context: context) }
+        // What compat did is in the summary; how (the shim, each symbol) is for -v.
+        if verbose {
+            context.console.progress(
+                "glibc-compat: rebinding \(plan.rebindings.count) \(plan.rebindings.count == 1 ? "symbol" : "symbols") to \(profile.name)'s versions\(fallbacks); shim \(context.displayPath(object)) (\(how))"
+            )
+            await step.list(context: context)
+        }
         return step
     }
 

@@ -44,7 +44,9 @@ struct SummaryRenderer {
     var context: BuildContext
 
     /// `configuration` names the configurations built ("debug", or "debug, release" for a mixed workspace).
+    /// Nothing when nothing was written (every artifact failed its checks: the error says so).
     func render(_ artifacts: [WrittenArtifact], configuration: String, elapsed: Duration) -> [String] {
+        guard !artifacts.isEmpty else { return [] }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var lines = [
             "Built \(artifacts.count) Lambda \(artifacts.count == 1 ? "artifact" : "artifacts") (\(configuration)) in \(formatted(seconds, decimals: 1))s:"

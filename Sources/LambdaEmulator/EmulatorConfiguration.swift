@@ -155,10 +155,13 @@ public enum ExtensionErrorPhase: String, Sendable, Hashable {
 }
 
 extension Duration {
-    /// Seconds with two decimals, as Lambda writes its timeout ("3.00").
-    var secondsText: String {
-        let hundredths = (components.seconds * 100) + components.attoseconds / 10_000_000_000_000_000
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    /// Seconds, as Lambda writes its timeout ("Task timed out after 3.00 seconds"): two decimals,
+    /// a third when a millisecond would otherwise vanish ("0.001"). Every timeout message of
+    /// swift-lambda writes `<secondsText> seconds`, so there is one unit everywhere.
+    public var secondsText: String {
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let fraction = milliseconds % 1000
+        let digits = String(fraction + 1000).dropFirst()
+        return "\(milliseconds / 1000).\(fraction % 10 == 0 ? digits.dropLast() : digits)"
     }
 }

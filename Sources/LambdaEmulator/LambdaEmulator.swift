@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOHTTP1
@@ -12,10 +15,18 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotListen(let host, let port, let reason):
-            "cannot listen on \(host):\(port) (\(reason)); choose another port, or 0 for a free one"
+            "cannot listen on \(host):\(port): \(reason); choose another port, or 0 for a free one"
         case .stopped:
             "the Lambda emulator stopped"
         }
+    }
+
+    /// A socket error in the system's words ("address already in use"), without SwiftNIO's
+    /// function name and errno number.
+    static func reason(_ error: any Error) -> String {
+        guard let failure = error as? IOError else { return "\(error)" }
+        let text = String(cString: strerror(failure.errnoCode))
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 }
 
@@ -77,7 +88,7 @@ public final class LambdaEmulator: Sendable {
         do {
             server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         } catch {
-            throw EmulatorError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+            throw EmulatorError.cannotListen(host: configuration.host, port: configuration.port, reason: EmulatorError.reason(error))
         }
         let port = server.localAddress?.port ?? configuration.port
         return LambdaEmulator(configuration: configuration, port: port, core: core, server: server, connections: connections)

@@ -64,21 +64,25 @@ public enum ArtifactLocator {
         return (path ?? "\(root)/target/lambda", configuration.warnings)
     }
 
-    /// Checks that `<lambda-dir>/<function>/bootstrap` (or `bootstrap.zip`) and every
+    /// Checks that `<lambda-dir>/<function>/bootstrap` (or `bootstrap.zip`; with `flattened`,
+    /// `<lambda-dir>/bootstrap`, what `build --flatten` writes) and every
     /// `<lambda-dir>/extensions/<name>` (or `<name>.zip`) exist, and with `zip` unpacks them
-    /// into a new temporary directory, as Lambda unpacks into /var/task and /opt.
+    /// into a new temporary directory, as Lambda unpacks into /var/task and /opt. A name found
+    /// as another kind of artifact than asked for is an error that says which flag runs it.
     public static func prepare(
-        function: String, extensions: [String], zip: Bool, lambdaDirectory: String
+        function: String, extensions: [String], zip: Bool, lambdaDirectory: String, flattened: Bool = false
     ) throws -> PreparedArtifacts {
-        let functionDirectory = "\(lambdaDirectory)/\(function)"
+        let functionDirectory = flattened ? lambdaDirectory : "\(lambdaDirectory)/\(function)"
         let source = zip ? "\(functionDirectory)/bootstrap.zip" : "\(functionDirectory)/bootstrap"
         guard FileSystem.kind(of: source, followingSymlinks: true) == .file else {
-            throw InvokeError.artifactMissing(
-                function: function, path: source, available: available(in: lambdaDirectory, zip: zip), zip: zip)
+            throw missingFunction(function, path: source, zip: zip, flattened: flattened, in: lambdaDirectory)
         }
         for name in extensions {
             let path = zip ? "\(lambdaDirectory)/extensions/\(name).zip" : "\(lambdaDirectory)/extensions/\(name)"
             guard FileSystem.kind(of: path, followingSymlinks: true) == .file else {
+                if let built = BuiltArtifact.find(name, in: lambdaDirectory), case .function(let at) = built {
+                    throw InvokeError.builtAsFunction(name: name, path: at)
+                }
                 throw InvokeError.extensionMissing(name: name, path: path, zip: zip)
             }
         }
@@ -130,6 +134,22 @@ public enum ArtifactLocator {
         }
     }
 
+    /// Why `function` cannot run from `path`: built as another kind (the flag that runs it), or
+    /// not built at all (how to build it).
+    static func missingFunction(
+        _ function: String, path: String, zip: Bool, flattened: Bool, in lambdaDirectory: String
+    ) -> InvokeError {
+        if flattened { return .flattenedMissing(function: function, path: path, zip: zip) }
+        switch BuiltArtifact.find(function, in: lambdaDirectory) {
+        case .extension(let at):
+            return .builtAsExtension(name: function, path: at, functions: available(in: lambdaDirectory, zip: zip))
+        case .flattened(let at):
+            return .builtFlattened(function: function, path: at, zip: zip)
+        case .function, nil:
+            return .artifactMissing(function: function, path: path, available: available(in: lambdaDirectory, zip: zip), zip: zip)
+        }
+    }
+
     /// The functions in `directory` that have what `invoke` needs, for the "not found" message.
     static func available(in directory: String, zip: Bool) -> [String] {
         let names = (try? FileSystem.contentsOfDirectory(directory)) ?? []
@@ -146,5 +166,25 @@ public enum ArtifactLocator {
             throw InvokeError.cannotStart(what: "the unpacked zip", reason: "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
         }
         return String(cString: made)
+    }
+}
+
+/// What `build` wrote under a name in a lambda directory, whatever `invoke` was asked for: a
+/// function (`<dir>/NAME/bootstrap`), an extension (`<dir>/extensions/NAME`), or, when neither,
+/// a flattened build (`<dir>/bootstrap`, whose product's name is not recorded). The zip form
+/// of each counts as well.
+enum BuiltArtifact: Equatable {
+    case function(String)
+    case `extension`(String)
+    case flattened(String)
+
+    static func find(_ name: String, in directory: String) -> BuiltArtifact? {
+        func existing(_ path: String, or zip: String) -> String? {
+            [path, zip].first { FileSystem.kind(of: $0, followingSymlinks: true) == .file }
+        }
+        if let path = existing("\(directory)/\(name)/bootstrap", or: "\(directory)/\(name)/bootstrap.zip") { return .function(path) }
+        if let path = existing("\(directory)/extensions/\(name)", or: "\(directory)/extensions/\(name).zip") { return .extension(path) }
+        if let path = existing("\(directory)/bootstrap", or: "\(directory)/bootstrap.zip") { return .flattened(path) }
+        return nil
     }
 }

@@ -60,7 +60,7 @@ public final class InvocationLog: Sendable {
             }
             switch result.outcome {
             case .timedOut(let limit):
-                console.log("\(id) Task timed out after \(limit.secondsText)")
+                console.log("\(id) Task timed out after \(limit.secondsText) seconds")
                 report += "\tStatus: timeout"
             case .abandoned(let error):
                 report += "\tStatus: error\tError Type: \(error.type ?? "Runtime.Unknown")"

@@ -7,6 +7,14 @@ public enum InvokeError: Error, Sendable, Equatable {
     // Finding and preparing the artifact.
     case artifactMissing(function: String, path: String, available: [String], zip: Bool)
     case extensionMissing(name: String, path: String, zip: Bool)
+    /// NAME names an extension (`<dir>/extensions/NAME`): it runs beside a function.
+    case builtAsExtension(name: String, path: String, functions: [String])
+    /// `--extension NAME` names a function (`<dir>/NAME/bootstrap`).
+    case builtAsFunction(name: String, path: String)
+    /// The lambda directory holds a flattened build (`<dir>/bootstrap`) and no `<dir>/NAME`.
+    case builtFlattened(function: String, path: String, zip: Bool)
+    /// `--flattened`, but no `<dir>/bootstrap` (or `bootstrap.zip`).
+    case flattenedMissing(function: String, path: String, zip: Bool)
     case notExecutable(path: String, permissions: UInt32, fromZip: Bool)
     case invalidEnvironment(String)
     case reservedEnvironment(String)
@@ -42,6 +50,17 @@ extension InvokeError: CustomStringConvertible {
             return "no \(zip ? "bootstrap.zip" : "bootstrap") for '\(function)' at \(path)\(others); build it with `\(build)`, or pass --lambda-dir or --package-path"
         case .extensionMissing(let name, let path, let zip):
             return "no extension '\(name)' at \(path); build it with `swift-lambda build --extension --product \(name)\(zip ? " --output-format zip" : "")`"
+        case .builtAsExtension(let name, let path, let functions):
+            let others = functions.isEmpty
+                ? "; this lambda directory has no function yet: build one with `swift-lambda build --product FUNCTION`"
+                : " (this lambda directory has: \(functions.joined(separator: ", ")))"
+            return "'\(name)' was built as an extension (\(path)); run it beside a function: pass the function's name and --extension \(name)\(others)"
+        case .builtAsFunction(let name, let path):
+            return "'\(name)' was built as a function (\(path)), not an extension; pass it as the function's name instead of --extension \(name)"
+        case .builtFlattened(let function, let path, _):
+            return "no '\(function)' in \(FileSystem.parent(of: path)), which holds a flattened build (\(path), from swift-lambda build --flatten); if that is \(function), pass --flattened to run it"
+        case .flattenedMissing(let function, let path, let zip):
+            return "no flattened \(zip ? "bootstrap.zip" : "bootstrap") at \(path); build it with `swift-lambda build --flatten \(function)\(zip ? " --output-format zip" : "")`, or drop --flattened to run \(function)/bootstrap"
         case .notExecutable(let path, let permissions, let fromZip):
             let mode = String(permissions, radix: 8)
             return "\(path) is not executable (mode \(mode)\(fromZip ? " in the zip" : "")); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build"
@@ -63,20 +82,20 @@ extension InvokeError: CustomStringConvertible {
         case .initFailed(let function, let report, let termination):
             return "\(function) reported init/error \(Self.summary(of: report)) and then \(termination.afterStop); its output is above: fix the cause and build again"
         case .initTimedOut(let function, let limit):
-            return "\(function) did not ask for an invocation (GET /2018-06-01/runtime/invocation/next) within \(limit.text) and was killed; make sure it polls AWS_LAMBDA_RUNTIME_API"
+            return "\(function) did not ask for an invocation (GET /2018-06-01/runtime/invocation/next) within \(limit.secondsText) seconds and was killed; make sure it polls AWS_LAMBDA_RUNTIME_API"
         case .extensionExited(let name, let termination, let registered):
             if registered {
                 return "extension '\(name)' \(termination) before the function's invocation could start; its output is above"
             }
             return "extension '\(name)' \(termination) before registering; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name) (its output is above)"
         case .extensionDidNotRegister(let name, let limit):
-            return "extension '\(name)' did not register within \(limit.text) and was killed; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name)"
+            return "extension '\(name)' did not register within \(limit.secondsText) seconds and was killed; it must POST /2020-01-01/extension/register with Lambda-Extension-Name: \(name)"
         case .extensionInitError(let name, let report):
             return "extension '\(name)' reported init/error \(Self.summary(of: report)); fix the extension (its output is above)"
         case .extensionsNotReady(let names, let limit):
-            return "extension\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) registered but did not ask for an event (GET /2020-01-01/extension/event/next) within \(limit.text); an invocation starts only when every extension waits for its next event"
+            return "extension\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) registered but did not ask for an event (GET /2020-01-01/extension/event/next) within \(limit.secondsText) seconds; an invocation starts only when every extension waits for its next event"
         case .timedOut(let function, let requestID, let limit):
-            return "\(function) did not answer invocation \(requestID) within \(limit.text) and was killed (Lambda reports Sandbox.Timedout); raise --timeout if it needs longer, or find where it blocks (its output is above)"
+            return "\(function) did not answer invocation \(requestID) within \(limit.secondsText) seconds and was killed (Lambda reports Sandbox.Timedout); raise --timeout if it needs longer, or find where it blocks (its output is above)"
         case .crashed(let function, let requestID, let termination):
             return "\(function) \(termination) during invocation \(requestID) (Lambda reports Runtime.ExitError); its output is above"
         case .abandoned(let function, let requestID, let report):
@@ -123,21 +142,6 @@ extension Termination {
 }
 
 extension Duration {
-    /// "3s", "1.5s", "250ms": for messages.
-    public var text: String {
-        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        return "\(Double(milliseconds) / 1000)s"
-    }
-
-    /// Seconds with two decimals, as Lambda's "Task timed out after 3.00 seconds".
-    public var secondsText: String {
-        let hundredths = components.seconds * 100 + components.attoseconds / 10_000_000_000_000_000
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) seconds"
-    }
-
     /// Milliseconds with two decimals, as Lambda's REPORT lines write durations.
     public var millisecondsText: String {
         let hundredths = components.seconds * 100_000 + components.attoseconds / 10_000_000_000_000

@@ -10,14 +10,17 @@ public struct FunctionSettings: Sendable, Equatable {
     /// Run `bootstrap.zip` (and layer zips) unpacked, rather than the directories.
     public var zip: Bool
     public var extensions: [String]
+    /// `--flattened`: run `<lambda-dir>/bootstrap`, what `build --flatten NAME` wrote.
+    public var flattened: Bool
     /// `--env KEY=VALUE`, as given.
     public var environment: [String]
     public var timeout: Duration
 
     public init(
         name: String, packagePath: String? = nil, lambdaDirectory: String? = nil, zip: Bool = false,
-        extensions: [String] = [], environment: [String] = [], timeout: Duration = .seconds(3)
+        extensions: [String] = [], environment: [String] = [], timeout: Duration = .seconds(3), flattened: Bool = false
     ) {
+        self.flattened = flattened
         self.name = name
         self.packagePath = packagePath
         self.lambdaDirectory = lambdaDirectory
@@ -125,7 +128,8 @@ public struct InvokeWorkflow: Sendable {
         let overrides = try LambdaEnvironment.parse(function.environment)
         let lambdaDirectory = try function.lambdaDirectory(in: context)
         let artifacts = try ArtifactLocator.prepare(
-            function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
+            function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory,
+            flattened: function.flattened)
         defer { artifacts.remove() }
         context.describe(artifacts, lambdaDirectory: lambdaDirectory)
 

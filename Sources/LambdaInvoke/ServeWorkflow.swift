@@ -29,7 +29,8 @@ public struct ServeWorkflow: Sendable {
         let artifacts = try function.map { function in
             let lambdaDirectory = try function.lambdaDirectory(in: context)
             let artifacts = try ArtifactLocator.prepare(
-                function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory)
+                function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory,
+                flattened: function.flattened)
             context.describe(artifacts, lambdaDirectory: lambdaDirectory)
             return artifacts
         }

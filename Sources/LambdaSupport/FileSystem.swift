@@ -218,6 +218,13 @@ public enum FileSystem {
 
     public static var currentDirectory: String { FileManager.default.currentDirectoryPath }
 
+    /// `path` with every symlink resolved (realpath(3)); the path itself when it does not exist.
+    public static func resolvingSymlinks(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     private static func error(_ operation: String, _ path: String) -> FileSystemError {
         let reason = String(cString: strerror(errno))
         if errno == ENOENT { return .operationFailed(operation: operation, path: path, reason: "no such file or directory") }

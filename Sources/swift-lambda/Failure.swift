@@ -20,7 +20,11 @@ enum Failure {
 
     /// The one `error:` line on standard error, coloured on a terminal.
     static func printError(_ error: any Error, colour mode: ColourMode = .auto) {
+        printError(message: "\(error)", colour: mode)
+    }
+
+    static func printError(message: String, colour mode: ColourMode = .auto) {
         let colour = mode.usesColourOnStandardError(environment: ProcessInfo.processInfo.environment)
-        FileHandle.standardError.write(Data((ColourMode.styled("error: \(error)", colour: colour) + "\n").utf8))
+        FileHandle.standardError.write(Data((ColourMode.styled("error: \(message)", colour: colour) + "\n").utf8))
     }
 }

@@ -26,6 +26,9 @@ struct Invoke: AsyncParsableCommand {
     @Flag(help: "Run bootstrap.zip and the extensions' layer zips, unpacked: exactly what will be uploaded.")
     var zip = false
 
+    @Flag(help: "Run <lambda-dir>/bootstrap as NAME: what build --flatten NAME wrote.")
+    var flattened = false
+
     @Option(
         name: .customLong("extension"),
         help: ArgumentHelp("Start <lambda-dir>/extensions/NAME first, as a layer would (repeatable).", valueName: "name"))
@@ -51,7 +54,7 @@ struct Invoke: AsyncParsableCommand {
     var settings: FunctionSettings {
         FunctionSettings(
             name: name, packagePath: packagePath, lambdaDirectory: lambdaDir, zip: zip, extensions: extensions,
-            environment: environment, timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+            environment: environment, timeout: .milliseconds(Int64((timeout * 1000).rounded())), flattened: flattened)
     }
 
     func validate() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LambdaSupport
 
 /// The `swift-lambda` command: subcommands only; each lives in its own file.
@@ -11,7 +12,9 @@ struct SwiftLambda: AsyncParsableCommand {
         subcommands: [Build.self, Invoke.self, Serve.self, New.self, Init.self]
     )
 
-    /// A mistyped subcommand gets a did-you-mean (exit 64) before ArgumentParser parses.
+    /// ArgumentParser's own `main`, with two differences: a mistyped subcommand gets a
+    /// did-you-mean (exit 64) first, and usage errors start with `error:` as every other error
+    /// of swift-lambda does (ArgumentParser writes `Error:`).
     static func main() async {
         do {
             let names = configuration.subcommands.map { $0._commandName } + ["help"]
@@ -20,6 +23,19 @@ struct SwiftLambda: AsyncParsableCommand {
             Failure.printError(error)
             exit(withError: ExitCode(64))
         }
-        await main(nil)
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error)
+            guard code != .success, message.hasPrefix("Error: ") else { exit(withError: error) }
+            Failure.printError(message: String(message.dropFirst(7)))
+            Foundation.exit(code.rawValue)
+        }
     }
 }

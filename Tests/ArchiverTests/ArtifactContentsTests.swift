@@ -45,6 +45,52 @@ import Testing
         try ArtifactContents.resolve(artifact, executableSource: "\(root)/bin/app", currentDirectory: "\(root)/work")
     }
 
+    /// Every include error the plan and the disk decide is raised before compiling, with the
+    /// executable and the bundles not built yet (issue 14, item 6).
+    @Test func includeErrorsAreKnownWithoutTheBuiltFiles() throws {
+        var unbuilt = artifact(includes: [IncludeSpec(destination: "bootstrap", source: "single.txt")])
+        unbuilt.sourceBinary = "\(root)/not-built/app"
+        unbuilt.bundles = [PlannedBundle(name: "Pkg_Lib.resources", source: "\(root)/not-built/Pkg_Lib.resources")]
+        let check = { (includes: [IncludeSpec]) in
+            var planned = unbuilt
+            planned.includes = includes
+            try ArtifactContents.checkIncludes(of: planned, currentDirectory: "\(root)/work")
+        }
+        #expect(throws: IncludeError.collidesWithExecutable(include: "single.txt", entry: "bootstrap")) {
+            try check([IncludeSpec(destination: "bootstrap", source: "single.txt")])
+        }
+        #expect(throws: IncludeError.missing(path: "absent.txt")) { try check([IncludeSpec(destination: "a", source: "absent.txt")]) }
+        #expect(throws: IncludeError.collision(entry: "Pkg_Lib.resources", first: "bundle Pkg_Lib.resources", second: "--include single.txt")) {
+            try check([IncludeSpec(destination: "Pkg_Lib.resources", source: "single.txt")])
+        }
+        #expect(throws: IncludeError.collision(entry: "bootstrap.zip", first: "the zip", second: "--include single.txt")) {
+            try check([IncludeSpec(destination: "bootstrap.zip", source: "single.txt")])
+        }
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/work/conf/passwd", withDestinationPath: "/etc/passwd")
+        #expect(throws: IncludeError.symlinkEscapes(link: "\(root)/work/conf/passwd", target: "/etc/passwd")) {
+            try check([IncludeSpec(destination: "conf", source: "conf")])
+        }
+        try check([IncludeSpec(destination: "single.txt", source: "single.txt")])
+    }
+
+    /// A source outside the package (climbing, absolute, or a symlink that leads out) is named,
+    /// with where it resolved to; one inside is not.
+    @Test func includesOutsideThePackageAreFound() throws {
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/work/hostname", withDestinationPath: "/etc/hostname")
+        let includes = [
+            IncludeSpec(destination: "single.txt", source: "single.txt"),
+            IncludeSpec(destination: "app.conf", source: "conf/app.json"),
+            IncludeSpec(destination: "x", source: "../bin/app"),
+            IncludeSpec(destination: "hostname", source: "/etc/hostname"),
+            IncludeSpec(destination: "h", source: "hostname"),
+        ]
+        let outside = ArtifactContents.includesOutside("\(root)/work", of: includes, currentDirectory: "\(root)/work")
+        #expect(outside.map(\.include.source) == ["../bin/app", "/etc/hostname", "hostname"])
+        #expect(outside.map(\.resolved) == [
+            FileSystemPaths.real("\(root)/bin/app"), FileSystemPaths.real("/etc/hostname"), FileSystemPaths.real("/etc/hostname"),
+        ])
+    }
+
     @Test func directoriesAreWalkedSortedWithModesAndInnerSymlinks() throws {
         let contents = try resolve(artifact(includes: [IncludeSpec(destination: "etc/conf", source: "conf")]))
         #expect(contents.includes[0].entries == [
@@ -132,5 +178,13 @@ import Testing
         #expect(throws: IncludeError.self) {
             try resolve(artifact(includes: [IncludeSpec(destination: "conf", source: "conf")]))
         }
+    }
+}
+
+/// realpath(3), for comparing with what the library resolved (the temporary directory may
+/// itself be a symlink).
+enum FileSystemPaths {
+    static func real(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 }

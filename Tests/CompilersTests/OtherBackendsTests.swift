@@ -47,6 +47,26 @@ import Testing
         }
     }
 
+    /// `--arm64` with no SDK on an x86_64 host: the Docker-free way first, with the exact
+    /// command and the musl triple, then a glibc SDK, then docker (issue 14, item 15).
+    @Test func aGlibcTargetWithoutAnSDKNamesTheStaticSDKFirst() {
+        let hint = SDKInstallHint(target: armGlibc, version: ToolchainVersion(major: 6, minor: 3, patch: 1))
+        #expect(hint.description == "without Docker, install `swift sdk install https://download.swift.org/swift-6.3.1-release/static-sdk/swift-6.3.1-RELEASE/swift-6.3.1-RELEASE_static-linux-0.1.0.artifactbundle.tar.gz --checksum <the SHA-256 published beside it on https://www.swift.org/install/linux/>` and build with --target aarch64-swift-linux-musl; or install a glibc Swift SDK for aarch64-unknown-linux-gnu (for example one made with swift-sdk-generator for Amazon Linux 2023) and pass --swift-sdk ID; or use --compiler docker")
+        #expect(CompilerError.noBackend(armGlibc, install: hint).description.contains("--target aarch64-swift-linux-musl"))
+    }
+
+    /// No container engine: the way out is what builds the target here, swiftpm for the host's
+    /// own architecture, never an SDK that is not installed.
+    @Test func noContainerEngineSuggestsWhatWorksHere() async throws {
+        let hostTarget = BuildRequest(packagePath: "/p", configuration: .release, target: x86Glibc)
+        let missing = DockerBackend(cli: .docker, image: "i", environment: ["PATH": "/nonexistent"], host: linuxX86)
+        await #expect(throws: CompilerError.containerCLIMissing("docker", alternative: "or use --compiler swiftpm, which builds x86_64-unknown-linux-gnu on this machine")) {
+            try await missing.preflight(hostTarget, runner: FakeRunner())
+        }
+        #expect(CompilerError.containerEngineDown("docker", says: "Cannot connect", alternative: "or use --compiler swiftpm, which builds x86_64-unknown-linux-gnu on this machine").description
+            == "'docker' is installed but its engine does not answer (Cannot connect); start it, or use --compiler swiftpm, which builds x86_64-unknown-linux-gnu on this machine")
+    }
+
     @Test func staticSDKVersionsFollowTheToolchain() {
         #expect(ToolchainVersion(major: 6, minor: 0, patch: 3).staticSDKBundleVersion == "0.0.1")
         #expect(ToolchainVersion(major: 6, minor: 2, patch: 0).staticSDKBundleVersion == "0.0.1")
@@ -95,8 +115,9 @@ import Testing
 
     @Test func preflightNeedsTheCLIAndAnAnsweringEngine() async throws {
         let request = BuildRequest(packagePath: "/p", configuration: .release, target: armGlibc)
-        let noCLI = DockerBackend(cli: .podman, image: "i", environment: ["PATH": "/nonexistent"])
-        await #expect(throws: CompilerError.containerCLIMissing("podman")) {
+        let noCLI = DockerBackend(cli: .podman, image: "i", environment: ["PATH": "/nonexistent"], host: linuxX86)
+        await #expect(throws: CompilerError.containerCLIMissing(
+            "podman", alternative: "or use --compiler swift-sdk (\(SDKInstallHint(target: armGlibc, version: nil)))")) {
             try await noCLI.preflight(request, runner: FakeRunner())
         }
         let shell = DockerBackend(cli: .docker, image: "i", environment: ["PATH": "/nonexistent"])

@@ -92,7 +92,7 @@ import Testing
         let result = try invoke(["fixture", "--env", "FIXTURE_MODE=hang", "--env", "PID_FILE=\(pidFile)", "--timeout", "0.5"], lambda: lambda)
         #expect(result.status == 1)
         #expect(result.standardError.contains("Task timed out after 0.50 seconds"))
-        #expect(result.standardError.contains("within 500ms and was killed (Lambda reports Sandbox.Timedout); raise --timeout"))
+        #expect(result.standardError.contains("within 0.50 seconds and was killed (Lambda reports Sandbox.Timedout); raise --timeout"))
         let hung = try #require(pid(in: pidFile))
         #expect(isGone(hung))
     }
@@ -153,6 +153,26 @@ import Testing
         let task = try #require(seen["task"] as? String)
         #expect(task.hasSuffix("/task") && task.contains("swift-lambda-invoke-"))
         #expect(!FileManager.default.fileExists(atPath: task), "the unpacked zip is removed afterwards")
+    }
+
+    /// An extension built alone and a flattened build: the error names the flag, and the flag
+    /// runs it (issue 14, item 5).
+    @Test func extensionsAndFlattenedBuildsSayHowToRunThem() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fixture", extensions: ["logger"])
+        let asFunction = try invoke(["logger"], lambda: lambda)
+        #expect(asFunction.status == 1)
+        #expect(asFunction.standardError == "error: 'logger' was built as an extension (\(lambda)/extensions/logger); run it beside a function: pass the function's name and --extension logger (this lambda directory has: fixture)\n")
+        let beside = try invoke(["fixture", "--extension", "logger", "--data", "{}"], lambda: lambda)
+        #expect(beside.status == 0, "\(beside.standardError)")
+
+        try FileManager.default.moveItem(atPath: "\(lambda)/fixture/bootstrap", toPath: "\(lambda)/bootstrap")
+        try FileManager.default.removeItem(atPath: "\(lambda)/fixture")
+        let flat = try invoke(["fixture", "--data", #"{"x":3}"#], lambda: lambda)
+        #expect(flat.status == 1)
+        #expect(flat.standardError.contains("pass --flattened to run it"), "\(flat.standardError)")
+        let flattened = try invoke(["fixture", "--flattened", "--data", #"{"x":3}"#], lambda: lambda)
+        #expect(flattened.status == 0, "\(flattened.standardError)")
+        #expect(flattened.standardOutput == "{\"x\":3}\n")
     }
 
     @Test func badInputIsOneLineThatSaysWhatToDo() throws {

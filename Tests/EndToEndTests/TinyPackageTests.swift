@@ -112,6 +112,58 @@ import Testing
         #expect(!result.standardError.contains("Building "))
     }
 
+    /// Include errors the plan and the disk decide come before compiling, dry run included, and
+    /// a source outside the package is named once (issue 14, item 6).
+    @Test func includeErrorsComeBeforeCompilingAndOutsidePathsWarn() throws {
+        let root = try Harness.fixture("tiny")
+        try FileManager.default.createDirectory(atPath: "\(root)/conf", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/conf/passwd", withDestinationPath: "/etc/passwd")
+        let cases: [([String], String)] = [
+            (["--include", "missing.txt"], "--include path 'missing.txt' does not exist"),
+            (["--include", "bootstrap:Package.swift"], "would overwrite 'bootstrap', the artifact's executable"),
+            (["--include", "conf"], "symlink '\(root)/conf/passwd' points outside its included directory (to '/etc/passwd')"),
+            (["--dry-run", "--include", "bootstrap:Package.swift"], "would overwrite 'bootstrap'"),
+        ]
+        for (extra, message) in cases {
+            expectError(try Harness.run(["build", "--product", "Hello"] + extra, in: root), containing: message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/target"))
+
+        try Data("x".utf8).write(to: URL(fileURLWithPath: "\(root)/../outside.txt"))
+        let outside = FileSystemPaths.real("\(root)/../outside.txt")
+        let warned = try Harness.run(["build", "--dry-run", "--include", "../outside.txt", "--include", "/etc/hostname"], in: root)
+        #expect(warned.status == 0, "\(warned.standardError)")
+        let warnings = warned.standardError.split(separator: "\n").filter { $0.hasPrefix("warning: include") }
+        #expect(warnings == [
+            "warning: include '../outside.txt' is outside the package (\(outside)); it will ship in every artifact",
+            "warning: include '/etc/hostname' is outside the package (/etc/hostname); it will ship in every artifact",
+        ])
+    }
+
+    /// One compile of tiny serves both: the default output is quiet (no compat detail, no
+    /// command line) with per-artifact packaging progress on a terminal; and a lambda directory
+    /// on a full disk is one line that says so and where (issue 14, items 14 and 12).
+    @Test func aDefaultBuildIsQuietAndAFullDiskIsOneLine() throws {
+        let root = try Harness.fixture("tiny")
+        let command = [Harness.executable, "build"].map { "'\($0)'" }.joined(separator: " ")
+        let terminal = try Harness.runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], in: root)
+        #expect(terminal.status == 0, "\(terminal.standardOutput)")
+        #expect(terminal.standardOutput.contains("Building Tiny (debug, "))
+        #expect(!terminal.standardOutput.contains("swift build --package-path"), "the command line is for -v")
+        #expect(!terminal.standardOutput.contains("glibc-compat: rebinding"), "compat's detail is for -v")
+        #expect(terminal.standardOutput.contains("\r\u{1B}[KPackaging 1/2: "), "\(terminal.standardOutput)")
+        let verbose = try Harness.run(["build", "-v"], in: root)
+        #expect(verbose.standardError.contains("swift build --package-path"))
+
+        let small = try Harness.temporaryDirectory(prefix: "full")
+        guard try Harness.runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small], in: root).status == 0 else { return }
+        defer { _ = try? Harness.runProcess("/bin/umount", [small], in: root) }
+        let full = try Harness.run(["build", "--lambda-dir", small], in: root)
+        #expect(full.status == 1)
+        #expect(full.standardError.split(separator: "\n").last == "error: the disk is full writing \(small); free space on \(small) and run again")
+        #expect(Harness.contents(of: small) == [], "nothing partial is left")
+    }
+
     @Test func notAPackageDirectory() throws {
         let empty = try Harness.temporaryDirectory(prefix: "empty")
         let result = try Harness.run(["build"], in: empty)
@@ -193,4 +245,8 @@ import Testing
         #expect(result.status == 64)
         #expect(result.standardError.contains("'' is not a product name"))
     }
+}
+
+enum FileSystemPaths {
+    static func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
 }

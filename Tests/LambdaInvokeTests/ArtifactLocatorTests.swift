@@ -92,4 +92,46 @@ import Testing
         #expect("\(InvokeError.notExecutable(path: "/x/bootstrap", permissions: 0o644, fromZip: true))"
             == "/x/bootstrap is not executable (mode 644 in the zip); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build")
     }
+
+    /// A name found as another kind of artifact says the flag that runs it, never a build
+    /// command that would write the same thing again (issue 14, item 5).
+    @Test func anArtifactOfAnotherKindSaysWhichFlagRunsIt() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn", extensions: ["logger"])
+        #expect(throws: InvokeError.builtAsExtension(name: "logger", path: "\(lambda)/extensions/logger", functions: ["fn"])) {
+            try ArtifactLocator.prepare(function: "logger", extensions: [], zip: false, lambdaDirectory: lambda)
+        }
+        #expect("\(InvokeError.builtAsExtension(name: "myfn", path: "target/lambda/extensions/myfn", functions: []))"
+            == "'myfn' was built as an extension (target/lambda/extensions/myfn); run it beside a function: pass the function's name and --extension myfn; this lambda directory has no function yet: build one with `swift-lambda build --product FUNCTION`")
+        #expect(throws: InvokeError.builtAsFunction(name: "fn", path: "\(lambda)/fn/bootstrap")) {
+            try ArtifactLocator.prepare(function: "fn", extensions: ["fn"], zip: false, lambdaDirectory: lambda)
+        }
+        // An extension built alone, zip only, is found too.
+        try FileManager.default.removeItem(atPath: "\(lambda)/extensions/logger")
+        try Data().write(to: URL(fileURLWithPath: "\(lambda)/extensions/logger.zip"))
+        #expect(throws: InvokeError.builtAsExtension(name: "logger", path: "\(lambda)/extensions/logger.zip", functions: ["fn"])) {
+            try ArtifactLocator.prepare(function: "logger", extensions: [], zip: false, lambdaDirectory: lambda)
+        }
+    }
+
+    /// `build --flatten fn` writes `<dir>/bootstrap`: `--flattened` runs it from there.
+    @Test func aFlattenedBuildRunsWithFlattened() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn")
+        try FileManager.default.moveItem(atPath: "\(lambda)/fn/bootstrap", toPath: "\(lambda)/bootstrap")
+        try FileManager.default.removeItem(atPath: "\(lambda)/fn")
+        let error = InvokeError.builtFlattened(function: "fn", path: "\(lambda)/bootstrap", zip: false)
+        #expect(throws: error) {
+            try ArtifactLocator.prepare(function: "fn", extensions: [], zip: false, lambdaDirectory: lambda)
+        }
+        #expect("\(error)" == "no 'fn' in \(lambda), which holds a flattened build (\(lambda)/bootstrap, from swift-lambda build --flatten); if that is fn, pass --flattened to run it")
+        let prepared = try ArtifactLocator.prepare(function: "fn", extensions: [], zip: false, lambdaDirectory: lambda, flattened: true)
+        #expect(prepared.taskRoot == lambda)
+        #expect(prepared.bootstrap == "\(lambda)/bootstrap")
+
+        let empty = try RuntimeFixtures.lambdaDirectory(function: "other")
+        #expect(throws: InvokeError.flattenedMissing(function: "fn", path: "\(empty)/bootstrap.zip", zip: true)) {
+            try ArtifactLocator.prepare(function: "fn", extensions: [], zip: true, lambdaDirectory: empty, flattened: true)
+        }
+        #expect("\(InvokeError.flattenedMissing(function: "fn", path: "/l/bootstrap", zip: false))"
+            == "no flattened bootstrap at /l/bootstrap; build it with `swift-lambda build --flatten fn`, or drop --flattened to run fn/bootstrap")
+    }
 }
