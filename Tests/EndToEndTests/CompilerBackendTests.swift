@@ -155,7 +155,7 @@ import Testing
         #expect(result.standardError.contains("error: 'docker' is installed but its engine does not answer (Cannot connect to the Docker daemon"))
         #expect(calls == ["info"])
         let (podman, _) = try runWithFakeDocker(["build", "--compiler", "docker", "--container-cli", "podman"], in: root, binary: "/bin/true",
-            extra: ["PATH": try Harness.pathHolding(["swift"])])
+            extra: ["PATH": try Harness.pathWithout(["podman"])])
         #expect(podman.status == 1)
         #expect(podman.standardError.contains("'podman' is not on PATH"))
         #expect(podman.standardError.contains("or use --compiler swiftpm, which builds x86_64-unknown-linux-gnu on this machine"))

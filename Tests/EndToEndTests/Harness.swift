@@ -44,17 +44,19 @@ enum Harness {
         try TestCommand.run(executable, arguments, in: directory, environment: environment)
     }
 
-    /// A `PATH` of one directory holding links to exactly `programs` (found on this process's
-    /// `PATH`), so a test of what the tool does when a program is missing does not depend on
-    /// what else this machine has installed.
-    static func pathHolding(_ programs: [String]) throws -> String {
+    /// A `PATH` of one directory holding links to every program on this process's `PATH` but
+    /// `programs`, so a test of what the tool does when a program is missing does not depend on
+    /// whether this machine happens to have it installed.
+    static func pathWithout(_ programs: Set<String>) throws -> String {
         let directory = try temporaryDirectory(prefix: "path")
-        let searched = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        for program in programs {
-            let found = try #require(
-                searched.map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) },
-                "\(program) is not on PATH")
-            try FileManager.default.createSymbolicLink(atPath: "\(directory)/\(program)", withDestinationPath: found)
+        let fileManager = FileManager.default
+        var linked = programs
+        for searched in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) {
+            for name in (try? fileManager.contentsOfDirectory(atPath: searched)) ?? []
+            where !linked.contains(name) && fileManager.isExecutableFile(atPath: "\(searched)/\(name)") {
+                linked.insert(name)
+                try fileManager.createSymbolicLink(atPath: "\(directory)/\(name)", withDestinationPath: "\(searched)/\(name)")
+            }
         }
         return directory
     }
