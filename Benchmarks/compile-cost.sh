@@ -20,7 +20,7 @@ log="$work/cpu.log"
 toolchain="$(dirname "$(readlink -f "$(command -v swift)")")"
 
 # One wrapper per compiler: runs the real one, then appends "<package> <CPU seconds>" to the log.
-# A compile is attributed by its sources: a dependency's lie under .build/checkouts/<package>/
+# A compile is attributed by its source files: a dependency's lie under .build/checkouts/<package>/
 # (a whole-module compile may list them in a -filelist file rather than its arguments).
 make_wrapper() {
     local name="$1" real="$2"
@@ -29,9 +29,13 @@ make_wrapper() {
         echo "\"$real\" \"\$@\""
         cat <<'WRAPPER'
 status=$?
-sources="$*"
+# Only the source files count: include paths name the dependencies of every module.
+sources=""
 previous=""
 for argument in "$@"; do
+    case "$argument" in
+        *.swift | *.c | *.cc | *.cpp | *.S) sources+=" $argument" ;;
+    esac
     [ "$previous" = "-filelist" ] && sources+=" $(head -1 "$argument" 2>/dev/null)"
     previous="$argument"
 done
