@@ -31,6 +31,23 @@ extension SharedExamplesSuites {
         #expect(try Harness.mode(of: "\(lambda)/quotes/Examples_QuoteBook.resources/quotes.txt") == 0o644)
     }
 
+    /// The README shows this build's summary; it must be what the current code prints, but for
+    /// the time taken and the digests (the bytes depend on the checkout's path, issue 15).
+    @Test func theReadmesBuildSampleIsWhatBuildPrints() async throws {
+        let printed = try await built().result.standardOutput.split(separator: "\n").map(String.init)
+        let readme = try String(contentsOfFile: "\(Harness.repositoryRoot)/README.md", encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(readme.firstIndex { $0.hasPrefix("    Built 3 Lambda artifacts") }, "README has no sample summary")
+        let sample = readme[start...].prefix { !$0.isEmpty }.map { String($0.dropFirst(4)) }
+        func comparable(_ line: String) -> String {
+            line.replacing("Examples/target/", with: "target/")
+                .replacing(/\sin [0-9.]+s:$/, with: " in <time>:")
+                .replacing(/[0-9a-f]{64}/, with: "<sha256>")
+                .replacing(/base64 [A-Za-z0-9+\/=]{44}/, with: "base64 <sha256>")
+        }
+        #expect(sample.map(comparable) == printed.map(comparable))
+    }
+
     @Test func summaryHasOneLinePerArtifact() async throws {
         let output = try await built().result.standardOutput
         let lines = output.split(separator: "\n").map(String.init)
