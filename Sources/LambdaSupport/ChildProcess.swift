@@ -62,11 +62,12 @@ public struct ChildSpec: Sendable, Hashable {
     }
 }
 
-/// A long-running child process started with `posix_spawn`, for what swift-subprocess's scoped
+/// A child process started by `swift_lambda_spawn` (CSystemShims), for what swift-subprocess's scoped
 /// `run` does not offer: watching for an exit while doing other work, and signalling the child
 /// at any time without racing its reaping.
 ///
-/// The child leads a process group of its own; signals go to the whole group, and when the child
+/// On Linux the child gets SIGKILL when this process ends, even by SIGKILL (see the shim), so no
+/// child outlives the tool. The child leads a process group of its own; signals go to the whole group, and when the child
 /// exits whatever it left behind in the group is killed, as Lambda discards a whole sandbox. A
 /// reaper thread first waits for the exit without reaping (`WNOWAIT`), then, holding the lock
 /// `signal` takes, sweeps the group and reaps: the pid cannot be reused while a signal is sent.
@@ -102,24 +103,43 @@ public final class ChildProcess: Sendable {
             ownsOutput = true
         }
         defer { if ownsOutput { close(outputFD) } }
+        return try spawn(spec, standardOutput: outputFD, standardError: outputFD)
+    }
 
+    /// Starts the child with its standard output and error on these descriptors (-1: /dev/null).
+    static func spawn(_ spec: ChildSpec, standardOutput: Int32, standardError: Int32) throws -> ChildProcess {
         let argv = [spec.executable] + spec.arguments
         let envp = spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(argv) { argvPointer in
             withCStrings(envp) { envpPointer in
                 swift_lambda_spawn(
-                    &pid, spec.executable, argvPointer, envpPointer, spec.workingDirectory, outputFD, outputFD)
+                    &pid, spec.executable, argvPointer, envpPointer, spec.workingDirectory, standardOutput, standardError)
             }
         }
         guard status == 0 else {
             throw ProcessError.launchFailed(spec.invocation, reason: errnoText(status))
         }
         let child = ChildProcess(pid: pid, spec: spec)
+        live.withLock { $0[pid] = child }
         let reaper = Thread { child.reap() }
         reaper.name = "swift-lambda reaper \(pid)"
         reaper.start()
         return child
+    }
+
+    /// Every child started and not yet reaped, so an interrupt can stop them all.
+    private static let live = Locked([Int32: ChildProcess]())
+
+    /// Stops every running child (`signal` to its group, SIGKILL after `grace`) and returns once
+    /// all are reaped: an interrupted run leaves no process behind.
+    public static func stopAll(signal: Int32, grace: Duration) async {
+        let children = live.withLock { Array($0.values) }
+        await withTaskGroup(of: Void.self) { group in
+            for child in children {
+                group.addTask { await child.stop(signal: signal, grace: grace) }
+            }
+        }
     }
 
     /// How the child ended, or nil while it runs.
@@ -192,6 +212,7 @@ public final class ChildProcess: Sendable {
             state.cancelled = []
             return (termination, waiters)
         }
+        _ = Self.live.withLock { $0.removeValue(forKey: pid) }
         for waiter in waiters { waiter.resume(returning: termination) }
     }
 }
@@ -218,7 +239,7 @@ public final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-private func errnoText(_ code: Int32) -> String {
+func errnoText(_ code: Int32) -> String {
     guard let message = strerror(code) else { return "errno \(code)" }
     return String(cString: message)
 }

@@ -1,5 +1,13 @@
-import Subprocess
-import SystemPackage
+import CSystemShims
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a streamed child's output goes.
 public enum OutputDestination: Sendable {
@@ -68,7 +76,10 @@ extension ProcessError: CustomStringConvertible {
     }
 }
 
-/// The real runner, over swift-subprocess.
+/// The real runner. Its children are `ChildProcess`es (CSystemShims' spawn): each leads a process
+/// group of its own, so an interrupt can be passed on to all it started (`ChildProcess.stopAll`),
+/// and on Linux each dies with this process, SIGKILL included. swift-subprocess 1.0.2 offers
+/// neither a process-group-wide stop nor a way to set the parent-death signal on Linux.
 public struct SubprocessRunner: ProcessRunning {
     /// The environment executables are resolved against (its `PATH`).
     public var environment: [String: String]
@@ -81,63 +92,103 @@ public struct SubprocessRunner: ProcessRunning {
     }
 
     public func stream(_ invocation: Invocation, to destination: OutputDestination) async throws {
-        let configuration = try configuration(for: invocation)
-        let status: TerminationStatus
-        do {
-            switch destination {
-            case .standardError:
-                status = try await run(
-                    configuration, output: .currentStandardError, error: .currentStandardError
-                ).terminationStatus
-            case .inherited:
-                status = try await run(
-                    configuration, output: .currentStandardOutput, error: .currentStandardError
-                ).terminationStatus
-            }
-        } catch let error as SubprocessError {
-            throw ProcessError.launchFailed(invocation, reason: "\(error)")
-        }
-        try check(status, of: invocation, standardError: "")
+        let spec = try childSpec(for: invocation)
+        let child = try ChildProcess.spawn(spec, standardOutput: destination == .standardError ? 2 : 1, standardError: 2)
+        try check(await wait(for: child), of: invocation, standardError: "")
     }
 
     public func capture(_ invocation: Invocation) async throws -> CapturedOutput {
-        let configuration = try configuration(for: invocation)
-        let result: ExecutionResult<Void, BytesOutput, BytesOutput>
+        let spec = try childSpec(for: invocation)
+        var output: [Int32] = [-1, -1]
+        var errors: [Int32] = [-1, -1]
+        guard swift_lambda_pipe(&output) == 0 else { throw ProcessError.launchFailed(invocation, reason: "pipe: \(errnoText(errno))") }
+        guard swift_lambda_pipe(&errors) == 0 else {
+            output.forEach { close($0) }
+            throw ProcessError.launchFailed(invocation, reason: "pipe: \(errnoText(errno))")
+        }
+        let child: ChildProcess
         do {
-            result = try await run(
-                configuration, output: .bytes(limit: captureLimit), error: .bytes(limit: captureLimit)
-            )
-        } catch let error as SubprocessError {
-            throw ProcessError.launchFailed(invocation, reason: "\(error)")
+            child = try ChildProcess.spawn(spec, standardOutput: output[1], standardError: errors[1])
+        } catch {
+            (output + errors).forEach { close($0) }
+            throw error
         }
-        let output = CapturedOutput(standardOutput: result.standardOutput, standardError: result.standardError)
-        try check(result.terminationStatus, of: invocation, standardError: output.standardErrorText)
-        return output
+        close(output[1])
+        close(errors[1])
+        // Read on a thread of its own until both pipes close: a child writing more than a pipe
+        // holds would otherwise block before it exits.
+        async let streams = Self.readToEnd(output[0], errors[0], limit: captureLimit)
+        let termination: Termination
+        do {
+            termination = try await wait(for: child)
+        } catch {
+            _ = await streams
+            throw error
+        }
+        let (standardOutput, standardError) = await streams
+        let captured = CapturedOutput(standardOutput: standardOutput, standardError: standardError)
+        try check(termination, of: invocation, standardError: captured.standardErrorText)
+        return captured
     }
 
-    private func configuration(for invocation: Invocation) throws -> Configuration {
+    /// The child's end; a cancelled task stops it (SIGTERM, SIGKILL after 2 s) before throwing.
+    private func wait(for child: ChildProcess) async throws -> Termination {
+        do {
+            return try await child.waitForExit()
+        } catch {
+            await child.stop(signal: SIGTERM, grace: .seconds(2))
+            throw error
+        }
+    }
+
+    private func childSpec(for invocation: Invocation) throws -> ChildSpec {
         let path = try ExecutableLookup(environment: environment).resolve(invocation.executable)
-        var overrides: [Environment.Key: String?] = [:]
-        for (key, value) in invocation.environment {
-            guard let key = Environment.Key(rawValue: key) else { continue }
-            overrides[key] = value
-        }
-        return Configuration(
-            executable: .path(FilePath(path)),
-            arguments: Arguments(invocation.arguments),
-            environment: .inherit.updating(overrides),
-            workingDirectory: invocation.workingDirectory.map { FilePath($0) }
-        )
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in invocation.environment { environment[key] = value }
+        return ChildSpec(
+            executable: path, arguments: invocation.arguments, environment: environment,
+            workingDirectory: invocation.workingDirectory)
     }
 
-    private func check(_ status: TerminationStatus, of invocation: Invocation, standardError: String) throws {
-        switch status {
+    private func check(_ termination: Termination, of invocation: Invocation, standardError: String) throws {
+        switch termination {
         case .exited(0):
             return
         case .exited(let code):
             throw ProcessError.failed(invocation, status: code, signal: nil, standardError: standardError)
         case .signaled(let signal):
             throw ProcessError.failed(invocation, status: nil, signal: signal, standardError: standardError)
+        }
+    }
+
+    /// Both descriptors read to their end (and closed), keeping at most `limit` bytes of each.
+    private static func readToEnd(_ first: Int32, _ second: Int32, limit: Int) async -> ([UInt8], [UInt8]) {
+        await withCheckedContinuation { continuation in
+            let reader = Thread {
+                var buffers: [[UInt8]] = [[], []]
+                var descriptors = [pollfd(fd: first, events: Int16(POLLIN), revents: 0), pollfd(fd: second, events: Int16(POLLIN), revents: 0)]
+                var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+                while descriptors.contains(where: { $0.fd >= 0 }) {
+                    if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
+                        if errno == EINTR { continue }
+                        break
+                    }
+                    for index in descriptors.indices where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
+                        let count = chunk.withUnsafeMutableBytes { read(descriptors[index].fd, $0.baseAddress, $0.count) }
+                        if count < 0 && errno == EINTR { continue }
+                        if count <= 0 {
+                            close(descriptors[index].fd)
+                            descriptors[index].fd = -1
+                        } else if buffers[index].count < limit {
+                            buffers[index].append(contentsOf: chunk[0..<min(count, limit - buffers[index].count)])
+                        }
+                    }
+                }
+                for descriptor in descriptors where descriptor.fd >= 0 { close(descriptor.fd) }
+                continuation.resume(returning: (buffers[0], buffers[1]))
+            }
+            reader.name = "swift-lambda output reader"
+            reader.start()
         }
     }
 }
