@@ -73,6 +73,11 @@ extension BuildWorkflow {
         _ artifacts: [PlannedArtifact], root: String, lambdaDirectory: String, toolchain: Toolchain, zipOptions: ZipOptions,
         readiness: Readiness
     ) async throws -> (written: [WrittenArtifact], rejected: [WrittenArtifact], failedChecks: [String]) {
+        // What killed runs staged here goes first, even when every artifact is up to date.
+        Staging.sweepOnce(lambdaDirectory)
+        for artifact in artifacts {
+            Staging.sweepOnce(FileSystem.parent(of: artifact.ownsRoot ? artifact.root : artifact.executable))
+        }
         var state = UpToDate(root: root, lambdaDirectory: lambdaDirectory)
         // Taken before staging: the inputs' stamps are what this run builds from.
         let fingerprints = Dictionary(uniqueKeysWithValues: artifacts.map {

@@ -119,13 +119,14 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// A fresh name beside `destination` for staging it: hidden, unique, and
-    /// recognisable (`.bootstrap.swift-lambda-1a2b3c4d`).
+    /// A fresh name beside `destination` for staging it: hidden, unique, and naming this run
+    /// (`.bootstrap.swift-lambda-<pid>-<start>-1a2b3c4d`, `Staging`). The first use of a directory
+    /// removes what runs that are gone staged there.
     public static func stagingPath(for destination: String) -> String {
         let directory = (destination as NSString).deletingLastPathComponent
         let name = (destination as NSString).lastPathComponent
-        let token = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let staged = ".\(name).swift-lambda-\(token)"
+        Staging.sweepOnce(directory.isEmpty ? "." : directory)
+        let staged = Staging.name(for: name)
         return directory.isEmpty ? staged : "\(directory)/\(staged)"
     }
 

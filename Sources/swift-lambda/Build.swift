@@ -4,6 +4,7 @@ import Compilers
 import LambdaBuild
 import LambdaChecks
 import LambdaConfig
+import LambdaSupport
 import Foundation
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -119,7 +120,8 @@ struct Build: AsyncParsableCommand {
             printConfig: settings.printConfig, dryRun: settings.dryRun, verbose: verbose, messageFormat: machines.messageFormat,
             quiet: quiet, passThrough: compilation.passThrough, flags: flagLayer)
         try await Failure.report(colour: colour.mode) {
-            try await BuildWorkflow(input: input, context: .live(colour: colour.mode)).run()
+            // Ctrl-C and SIGTERM stop the children and remove this run's staging (exit 130, 143).
+            _ = try await SignalCleanup.run { try await BuildWorkflow(input: input, context: .live(colour: colour.mode)).run() }
         }
     }
 }

@@ -5,7 +5,7 @@ import LambdaInvoke
 import LambdaSupport
 
 /// Turns a library error into one `error:` line (its description says what
-/// to do) and the exit status: the compiler's own when the compiler failed, 130 after Ctrl-C.
+/// to do) and the exit status: the compiler's own when the compiler failed, 130 after Ctrl-C (143 after SIGTERM).
 enum Failure {
     static func report(colour: ColourMode = .auto, _ body: () async throws -> Void) async throws {
         do {
@@ -14,7 +14,8 @@ enum Failure {
             throw error
         } catch {
             printError(error, colour: colour)
-            throw ExitCode((error as? BuildError)?.exitStatus ?? (error as? InvokeError)?.exitStatus ?? 1)
+            throw ExitCode(
+                (error as? BuildError)?.exitStatus ?? (error as? InvokeError)?.exitStatus ?? (error as? Interrupted)?.exitStatus ?? 1)
         }
     }
 
