@@ -177,6 +177,12 @@ public struct BuildWorkflow: Sendable {
             return BuildReport(plans: plans, artifacts: [])
         }
 
+        // One run of a package at a time from here to the commit, as SwiftPM serialises its builds:
+        // two would compile once (SwiftPM's lock) but both package everything.
+        let lock = try await FileLock.acquire(at: "\(workspace.root)/.build/swift-lambda/lock") { holder in
+            context.console.progress("waiting for another swift-lambda" + (holder.map { " (pid \($0))" } ?? ""))
+        }
+        defer { lock.release() }
         do {
             try FileSystem.prepareWritableDirectory(lambdaDirectory)
         } catch let failure as FileSystemError {
