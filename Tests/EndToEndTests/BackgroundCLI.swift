@@ -12,7 +12,7 @@ final class BackgroundCLI: @unchecked Sendable {
     let outputPath: String
     let errorPath: String
 
-    init(_ arguments: [String], in directory: String) throws {
+    init(_ arguments: [String], in directory: String, environment: [String: String]? = nil) throws {
         let scratch = try Harness.temporaryDirectory(prefix: "bg")
         outputPath = "\(scratch)/stdout"
         errorPath = "\(scratch)/stderr"
@@ -24,6 +24,7 @@ final class BackgroundCLI: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardInput = FileHandle.nullDevice
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try process.run()
     }
 
@@ -56,12 +57,17 @@ final class BackgroundCLI: @unchecked Sendable {
         return String(line.dropFirst("AWS_LAMBDA_RUNTIME_API=".count))
     }
 
-    /// SIGINT, as Ctrl-C sends, then the exit status.
-    func interrupt() async throws -> Int32 {
-        kill(pid, SIGINT)
-        let deadline = ContinuousClock.now + .seconds(30)
+    /// SIGINT, as Ctrl-C sends (or `signal`), then the exit status.
+    func interrupt(with signal: Int32 = SIGINT) async throws -> Int32 {
+        kill(pid, signal)
+        return try await exitStatus()
+    }
+
+    /// The exit status once the process has ended (the test fails after `limit`).
+    func exitStatus(within limit: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try #require(!process.isRunning, "still running after SIGINT")
+        try #require(!process.isRunning, "still running")
         return process.terminationStatus
     }
 }
