@@ -32,6 +32,15 @@ public struct Interrupted: Error, Sendable, Equatable, CustomStringConvertible {
 public enum SignalCleanup {
     private enum Phase { case running, interrupted, finished }
 
+    /// Moves a running run to `next`; false when the other way (end or signal) came first.
+    private static func claim(_ phase: Locked<Phase>, as next: Phase) -> Bool {
+        phase.withLock { phase in
+            guard phase == .running else { return false }
+            phase = next
+            return true
+        }
+    }
+
     /// Runs `body`; the first SIGINT, SIGTERM or SIGHUP while it runs stops it as described above.
     public static func run<T: Sendable>(
         grace: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T
@@ -47,24 +56,14 @@ public enum SignalCleanup {
             let task = Task {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
-                let first = phase.withLock { phase in
-                    guard phase == .running else { return false }
-                    phase = .finished
-                    return true
-                }
-                if first { continuation.resume(with: result) }
+                if claim(phase, as: .finished) { continuation.resume(with: result) }
             }
             for number in numbers {
                 // Ignored first, so the default action (ending the process) never runs.
                 _ = signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {
-                    let first = phase.withLock { phase in
-                        guard phase == .running else { return false }
-                        phase = .interrupted
-                        return true
-                    }
-                    guard first else { return }
+                    guard claim(phase, as: .interrupted) else { return }
                     Task.detached {
                         await ChildProcess.stopAll(signal: number, grace: grace)
                         task.cancel()

@@ -30,7 +30,8 @@ public enum Staging {
             if self == Staging.owner { return true }
             guard kill(pid, 0) == 0 || errno == EPERM else { return false }
             #if os(Linux)
-            guard let start = Owner.startTime(of: pid) else { return false }
+            // A process whose start time cannot be read (another user's, under hidepid) is kept.
+            guard let start = Owner.startTime(of: pid) else { return true }
             return start == self.start
             #else
             return true

@@ -46,6 +46,7 @@ import Glibc
     @Test func aSecondBuildOfThePackageWaitsAndFindsTheArtifactsWritten() async throws {
         let root = try Harness.fixture("tiny")
         let toolchain = try SlowStripToolchain()
+        defer { toolchain.releaseStrips() }
         let first = try BackgroundCLI(build, in: root, environment: toolchain.environment)
         _ = try await toolchain.waitForStrip(of: first)
 
