@@ -62,15 +62,16 @@ public struct ChildSpec: Sendable, Hashable {
     }
 }
 
-/// A child process started by `swift_lambda_spawn` (CSystemShims), for what swift-subprocess's scoped
-/// `run` does not offer: watching for an exit while doing other work, and signalling the child
-/// at any time without racing its reaping.
+/// A child process started by `swift_lambda_spawn` (CSystemShims): every child of swift-lambda,
+/// the short commands of `SubprocessRunner` included. It can be watched for an exit while other
+/// work goes on, and signalled at any time without racing its reaping.
 ///
 /// On Linux the child gets SIGKILL when this process ends, even by SIGKILL (see the shim), so no
-/// child outlives the tool. The child leads a process group of its own; signals go to the whole group, and when the child
-/// exits whatever it left behind in the group is killed, as Lambda discards a whole sandbox. A
-/// reaper thread first waits for the exit without reaping (`WNOWAIT`), then, holding the lock
-/// `signal` takes, sweeps the group and reaps: the pid cannot be reused while a signal is sent.
+/// child outlives the tool. The child leads a process group of its own; signals go to the whole
+/// group, and when the child exits whatever it left behind in the group is killed, as Lambda
+/// discards a whole sandbox. A reaper thread first waits for the exit without reaping
+/// (`WNOWAIT`), then, holding the lock `signal` takes, sweeps the group and reaps: the pid cannot
+/// be reused while a signal is sent.
 public final class ChildProcess: Sendable {
     public let pid: Int32
     public let spec: ChildSpec
