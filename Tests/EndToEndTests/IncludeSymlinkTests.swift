@@ -9,6 +9,16 @@ import Testing
     /// Far above what compiling tiny takes; only a hang reaches it.
     static let watchdog = Duration.seconds(900)
 
+    /// A copy of tiny with `assets/app.json`, `assets/sub/` and `links` (paths below `assets`).
+    func tinyWithAssets(links: [(String, String)]) throws -> (root: String, tree: TreeFixture) {
+        let root = try Harness.fixture("tiny")
+        let tree = TreeFixture(root: root)
+        try tree.directory("assets/sub")
+        try tree.file("assets/app.json")
+        for (path, target) in links { try tree.link("assets/\(path)", target) }
+        return (root, tree)
+    }
+
     func expectRefused(_ result: CLIResult, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(!result.timedOut, "killed by the watchdog: \(result.standardError)", sourceLocation: sourceLocation)
         #expect(result.status == 1, "\(result.standardError)", sourceLocation: sourceLocation)
@@ -21,13 +31,8 @@ import Testing
     /// to /etc/passwd; `esc -> dot/..` is the loop that leaves. Refused before compiling, in a
     /// real run and in a dry run alike.
     @Test func linksThatClimbOutThroughOtherLinksAreRefused() throws {
-        let root = try Harness.fixture("tiny")
-        let tree = TreeFixture(root: root)
-        try tree.directory("assets")
-        try tree.file("assets/app.json")
-        try tree.link("assets/dot", ".")
         let pw = String(repeating: "dot/", count: 8) + String(repeating: "../", count: 8) + "etc/passwd"
-        try tree.link("assets/pw", pw)
+        let (root, tree) = try tinyWithAssets(links: [("dot", "."), ("pw", pw)])
         let escapes = "symlink '\(root)/assets/pw' points outside its included directory (to '\(pw)')"
         for extra in [[], ["--dry-run"], ["--output-format", "zip"]] {
             let result = try Harness.run(["build", "--product", "Hello", "--include", "data:assets"] + extra, in: root, timeout: Self.watchdog)
@@ -44,14 +49,7 @@ import Testing
     /// "Packaging 1 artifact" (the up-to-date fingerprint walked `a/b/a/...`). They stay inside,
     /// so they ship as links, in the directory and in the zip; a second run finds nothing to do.
     @Test func loopsThatStayInsideShipAsLinksAndTheBuildEnds() throws {
-        let root = try Harness.fixture("tiny")
-        let tree = TreeFixture(root: root)
-        try tree.directory("assets/sub")
-        try tree.file("assets/app.json")
-        try tree.link("assets/a", ".")
-        try tree.link("assets/b", ".")
-        try tree.link("assets/sub/up1", "..")
-        try tree.link("assets/sub/up2", "..")
+        let (root, _) = try tinyWithAssets(links: [("a", "."), ("b", "."), ("sub/up1", ".."), ("sub/up2", "..")])
         let arguments = ["build", "--product", "Hello", "--output-format", "zip", "--include", "data:assets"]
         let first = try Harness.run(arguments, in: root, timeout: Self.watchdog)
         try #require(!first.timedOut, "killed by the watchdog: \(first.standardError)")
@@ -72,9 +70,7 @@ import Testing
     /// A file whose name is not UTF-8 used to be refused as "neither a file, a directory nor a
     /// symlink"; now the error names it (escaped) and says why, in a dry run too.
     @Test func aNameThatIsNotUTF8IsRefusedSayingWhy() throws {
-        let root = try Harness.fixture("tiny")
-        let tree = TreeFixture(root: root)
-        try tree.directory("assets")
+        let (root, tree) = try tinyWithAssets(links: [])
         try tree.file(in: "assets", bytes: Array("caf".utf8) + [0xE9] + Array(".txt".utf8))
         for extra in [[], ["--dry-run"]] {
             let result = try Harness.run(["build", "--product", "Hello", "--include", "assets"] + extra, in: root, timeout: Self.watchdog)
