@@ -19,10 +19,11 @@ enum Harness {
             .deletingLastPathComponent().path
     }
 
+    /// With a `timeout`, a watchdog kills the CLI then (`CLIResult.timedOut`).
     static func run(
-        _ arguments: [String], in directory: String, environment: [String: String]? = nil
+        _ arguments: [String], in directory: String, environment: [String: String]? = nil, timeout: Duration? = nil
     ) throws -> CLIResult {
-        try runProcess(executable, arguments, in: directory, environment: environment)
+        try TestCommand.run(executable, arguments, in: directory, environment: environment, timeout: timeout)
     }
 
     /// `run` on a thread of its own: a long build waited for on one of Swift
