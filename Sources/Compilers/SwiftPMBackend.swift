@@ -19,15 +19,17 @@ public struct SwiftPMBackend: CompilerBackend {
     }
 
     public func buildInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + SwiftBuildArguments.buildOnly(request))
+        SwiftBuildArguments.hostInvocation(
+            toolchain.swift, request, SwiftBuildArguments.common(request, packagePath: request.packagePath),
+            then: SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath) + ["--show-bin-path"])
+        SwiftBuildArguments.hostInvocation(
+            toolchain.swift, request, SwiftBuildArguments.common(request, packagePath: request.packagePath), then: ["--show-bin-path"])
+    }
+
+    public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {
+        SwiftBuildArguments.hostPath(try lastAbsolutePath(in: output), request: request)
     }
 }

@@ -1,0 +1,44 @@
+/// What makes a build's bytes independent of where the package is checked out: its root
+/// compiled as a fixed path (`/swift-lambda/<manifest name>`), in Swift and C alike.
+///
+/// Measured on the Examples at two paths (issue 15, item 8; docs/DESIGN.md): echo and greeter
+/// differed in `.swift_modhash` (an MD5 of each module's LLVM IR, which names the build's paths)
+/// and in the build id (gold's SHA-1 of the whole unstripped output, whose debug sections name
+/// them). Prefix maps alone leave two leaks: the clang module cache directory is named after a
+/// hash of the importer's options, the maps included, and the DWARF breadcrumbs to those modules
+/// name it; and the module hash still differs. Without breadcrumbs and with the module hash left
+/// zero, the whole unstripped output is the same, so the build id (still the SHA-1 of the
+/// contents) is too.
+public struct CheckoutPaths: Sendable, Equatable {
+    /// The root as the compiler sees it (`--package-path`: the host path, or /workspace in a container).
+    public var root: String
+    /// What it is compiled as.
+    public var mapped: String
+
+    public init(root: String, mapped: String) {
+        self.root = root
+        self.mapped = mapped
+    }
+
+    /// `/swift-lambda/<name>`, the name made of characters a path and a prefix map take as they are.
+    public static func mappedRoot(packageName: String) -> String {
+        let safe = packageName.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }
+        return "/swift-lambda/" + (safe.isEmpty ? "package" : String(safe))
+    }
+
+    /// `-file-prefix-map` (swiftc: debug info, coverage, index; passed on to its clang importer),
+    /// `-ffile-prefix-map` (clang: debug info, `__FILE__`, coverage, for C and C++ targets),
+    /// `-no-clang-module-breadcrumbs` (lldb rebuilds those modules from the module maps, as it
+    /// does for a prebuilt library), `-disable-incremental-llvm-codegen` (the hash exists only to
+    /// skip LLVM for a file whose IR did not change; it now stays zero), and a build id that is
+    /// the SHA-1 of the linked file, spelled out so gold, lld and ld.bfd hash alike. A root
+    /// holding `=` cannot be a prefix map's old half, so it is not mapped.
+    public var arguments: [String] {
+        let frontend = ["-no-clang-module-breadcrumbs", "-disable-incremental-llvm-codegen"]
+            .flatMap { ["-Xswiftc", "-Xfrontend", "-Xswiftc", $0] }
+        let constant = frontend + ["-Xlinker", "--build-id=sha1"]
+        guard !root.contains("=") else { return constant }
+        let map = "\(root)=\(mapped)"
+        return ["-Xswiftc", "-file-prefix-map", "-Xswiftc", map, "-Xcc", "-ffile-prefix-map=\(map)"] + constant
+    }
+}
