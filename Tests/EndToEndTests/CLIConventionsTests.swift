@@ -83,7 +83,7 @@ import Testing
         #expect(!quiet.standardError.contains("glibc-compat: "), "\(quiet.standardError)")
         #expect(quiet.standardError.contains("warning: --image has no effect"))
         let build = try #require(quiet.standardOutput.split(separator: "\n").first { $0.contains(" build --package-path ") })
-        #expect(build.hasSuffix("--product Hello --quiet"), "\(build)")
+        #expect(build.hasSuffix("--product Hello --quiet)"), "\(build)")
         let both = try Harness.run(["build", "--dry-run", "-q", "-v"], in: root)
         #expect(both.status == 64)
     }
