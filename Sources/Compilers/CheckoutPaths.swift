@@ -15,9 +15,18 @@ public struct CheckoutPaths: Sendable, Equatable {
     /// What it is compiled as.
     public var mapped: String
 
-    public init(root: String, mapped: String) {
+    /// The toolchain's `usr` directory as the compiler sees it, when it is to be mapped too: its
+    /// modules' paths are in the debug information, so a toolchain installed elsewhere changed
+    /// the build id (measured: 20 bytes of the stripped bootstraps). Nil in a container.
+    public var toolchain: String?
+
+    /// What the toolchain's directory is compiled as.
+    public static let mappedToolchain = "/swift-lambda-toolchain/usr"
+
+    public init(root: String, mapped: String, toolchain: String? = nil) {
         self.root = root
         self.mapped = mapped
+        self.toolchain = toolchain
     }
 
     /// `/swift-lambda/<name>`, the name made of characters a path and a prefix map take as they are.
@@ -33,12 +42,15 @@ public struct CheckoutPaths: Sendable, Equatable {
     /// skip LLVM for a file whose IR did not change; it now stays zero), and a build id that is
     /// the SHA-1 of the linked file, spelled out so gold, lld and ld.bfd hash alike. A root
     /// holding `=` cannot be a prefix map's old half, so it is not mapped.
+    /// A toolchain in `/usr` (a distribution's package, the official images) is left as it is:
+    /// that path is the same wherever it is installed so.
     public var arguments: [String] {
         let frontend = ["-no-clang-module-breadcrumbs", "-disable-incremental-llvm-codegen"]
             .flatMap { ["-Xswiftc", "-Xfrontend", "-Xswiftc", $0] }
-        let constant = frontend + ["-Xlinker", "--build-id=sha1"]
-        guard !root.contains("=") else { return constant }
-        let map = "\(root)=\(mapped)"
-        return ["-Xswiftc", "-file-prefix-map", "-Xswiftc", map, "-Xcc", "-ffile-prefix-map=\(map)"] + constant
+        var maps = [(root, mapped)]
+        if let toolchain, toolchain != "/usr" { maps.append((toolchain, Self.mappedToolchain)) }
+        return maps.filter { !$0.0.contains("=") }.flatMap { old, new in
+            ["-Xswiftc", "-file-prefix-map", "-Xswiftc", "\(old)=\(new)", "-Xcc", "-ffile-prefix-map=\(old)=\(new)"]
+        } + frontend + ["-Xlinker", "--build-id=sha1"]
     }
 }

@@ -9,11 +9,12 @@ enum SwiftBuildArguments {
     /// a bootstrap needing libswiftCore.so cannot start there; release
     /// builds add the measured size optimizations. Every build maps `P`, the root
     /// as the compiler sees it, to the request's fixed root (`CheckoutPaths`), debug builds
-    /// too, so a debug bootstrap is as reproducible and the two configurations name sources alike.
-    static func common(_ request: BuildRequest, packagePath: String) -> [String] {
+    /// too, so a debug bootstrap is as reproducible and the two configurations name sources alike;
+    /// the host backends map their toolchain's directory as well.
+    static func common(_ request: BuildRequest, packagePath: String, toolchain: String? = nil) -> [String] {
         var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue, "--static-swift-stdlib"]
         if request.configuration == .release && request.optimizations { arguments += ReleaseOptimizations.flags }
-        arguments += CheckoutPaths(root: packagePath, mapped: request.mappedRoot).arguments
+        arguments += CheckoutPaths(root: packagePath, mapped: request.mappedRoot, toolchain: toolchain).arguments
         return arguments + request.extraArguments
     }
 

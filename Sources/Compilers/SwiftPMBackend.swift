@@ -18,15 +18,18 @@ public struct SwiftPMBackend: CompilerBackend {
         }
     }
 
+    /// What the build and its bin-path query share.
+    func commonArguments(for request: BuildRequest) -> [String] {
+        SwiftBuildArguments.common(request, packagePath: request.packagePath, toolchain: toolchain.directory)
+    }
+
     public func buildInvocation(for request: BuildRequest) -> Invocation {
         SwiftBuildArguments.hostInvocation(
-            toolchain.swift, request, SwiftBuildArguments.common(request, packagePath: request.packagePath),
-            then: SwiftBuildArguments.buildOnly(request))
+            toolchain.swift, request, commonArguments(for: request), then: SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {
-        SwiftBuildArguments.hostInvocation(
-            toolchain.swift, request, SwiftBuildArguments.common(request, packagePath: request.packagePath), then: ["--show-bin-path"])
+        SwiftBuildArguments.hostInvocation(toolchain.swift, request, commonArguments(for: request), then: ["--show-bin-path"])
     }
 
     public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {

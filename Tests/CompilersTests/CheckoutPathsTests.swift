@@ -34,6 +34,25 @@ import Testing
         #expect(!docker.contains { $0.contains("/home/me/pkg=") })
     }
 
+    /// Debug information names the toolchain's modules; a toolchain installed elsewhere (another
+    /// runner, swiftly's directory) must not change the build id.
+    @Test func theHostToolchainsDirectoryIsMappedUnlessItIsUsr() {
+        let request = BuildRequest(packagePath: "/pkg", configuration: .release)
+        let elsewhere = Toolchain(swift: "/home/ci/swift/usr/bin/swift", objcopy: nil, directory: "/home/ci/swift/usr")
+        let arguments = SwiftPMBackend(toolchain: elsewhere, host: linuxX86).buildInvocation(for: request).arguments
+        #expect(arguments.contains("/home/ci/swift/usr=/swift-lambda-toolchain/usr"))
+        #expect(arguments.contains("-ffile-prefix-map=/home/ci/swift/usr=/swift-lambda-toolchain/usr"))
+        #expect(SwiftSDKBackend(toolchain: elsewhere).buildInvocation(for: request).arguments.contains(
+            "/home/ci/swift/usr=/swift-lambda-toolchain/usr"))
+        let system = Toolchain(swift: "/usr/bin/swift", objcopy: nil, directory: "/usr")
+        #expect(SwiftPMBackend(toolchain: system, host: linuxX86).buildInvocation(for: request).arguments == [
+            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
+        ] + pathArguments + hostScratch)
+        // The container's toolchain is the image's.
+        let docker = DockerBackend(cli: .docker, image: "i", environment: [:]).buildInvocation(for: request).arguments
+        #expect(!docker.contains { $0.contains("swift-lambda-toolchain") })
+    }
+
     @Test func namesThatAPathOrAPrefixMapCannotHoldAreSpelledSafely() {
         #expect(CheckoutPaths.mappedRoot(packageName: "my-pkg_2.0") == "/swift-lambda/my-pkg_2.0")
         #expect(CheckoutPaths.mappedRoot(packageName: "a b/c=d") == "/swift-lambda/a_b_c_d")

@@ -40,7 +40,7 @@ import Testing
         #expect(host.status == 0, "\(host.standardError)")
         let build = try #require(host.standardOutput.split(separator: "\n").first { $0.contains(" build --package-path ") })
         #expect(build.hasSuffix(
-            "--static-swift-stdlib \(Harness.checkoutMapping(root, name: "Tiny")) \(expected) --scratch-path /proc/self/cwd/.build --product Hello --jobs 2)"),
+            "--static-swift-stdlib \(try Harness.checkoutMapping(root, name: "Tiny")) \(expected) --scratch-path /proc/self/cwd/.build --product Hello --jobs 2)"),
             "\(build)")
 
         // docker: arguments of the swift build inside the container (a fake docker answers the query).
@@ -53,7 +53,7 @@ import Testing
             environment: environment)
         #expect(docker.status == 0, "\(docker.standardError)")
         let inside = try #require(docker.standardOutput.split(separator: "\n").first { $0.contains(" swift build ") })
-        #expect(inside.contains("--static-swift-stdlib \(Harness.checkoutMapping("/workspace", name: "Tiny")) \(expected) --scratch-path "), "\(inside)")
+        #expect(inside.contains("--static-swift-stdlib \(try Harness.checkoutMapping("/workspace", name: "Tiny", inContainer: true)) \(expected) --scratch-path "), "\(inside)")
         #expect(inside.hasSuffix("--product Hello --jobs 2"), "\(inside)")
     }
 

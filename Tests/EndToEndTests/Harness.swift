@@ -63,9 +63,12 @@ enum Harness {
     }
 
     /// The flags every build adds to compile the package at `root` (named `name` in its manifest)
-    /// as a fixed path, as a command line shows them.
-    static func checkoutMapping(_ root: String, name: String) -> String {
-        CheckoutPaths(root: root, mapped: CheckoutPaths.mappedRoot(packageName: name)).arguments.joined(separator: " ")
+    /// as a fixed path, and the host toolchain's directory too unless `inContainer`, as a command
+    /// line shows them.
+    static func checkoutMapping(_ root: String, name: String, inContainer: Bool = false) throws -> String {
+        let toolchain = inContainer ? nil : try Toolchain.locate(environment: ProcessInfo.processInfo.environment).directory
+        return CheckoutPaths(root: root, mapped: CheckoutPaths.mappedRoot(packageName: name), toolchain: toolchain)
+            .arguments.joined(separator: " ")
     }
 
     static func temporaryDirectory(prefix: String) throws -> String {
