@@ -8,7 +8,7 @@
 /// hash of the importer's options, the maps included, and the DWARF breadcrumbs to those modules
 /// name it; and the module hash still differs. Without breadcrumbs and with the module hash left
 /// zero, the whole unstripped output is the same, so the build id (still the SHA-1 of the
-/// contents) is too.
+/// contents) is too. The host toolchain's directory is mapped as well (`toolchain`).
 public struct CheckoutPaths: Sendable, Equatable {
     /// The root as the compiler sees it (`--package-path`: the host path, or /workspace in a container).
     public var root: String
@@ -37,13 +37,14 @@ public struct CheckoutPaths: Sendable, Equatable {
 
     /// `-file-prefix-map` (swiftc: debug info, coverage, index; passed on to its clang importer),
     /// `-ffile-prefix-map` (clang: debug info, `__FILE__`, coverage, for C and C++ targets),
-    /// `-no-clang-module-breadcrumbs` (lldb rebuilds those modules from the module maps, as it
-    /// does for a prebuilt library), `-disable-incremental-llvm-codegen` (the hash exists only to
-    /// skip LLVM for a file whose IR did not change; it now stays zero), and a build id that is
-    /// the SHA-1 of the linked file, spelled out so gold, lld and ld.bfd hash alike. A root
-    /// holding `=` cannot be a prefix map's old half, so it is not mapped.
-    /// A toolchain in `/usr` (a distribution's package, the official images) is left as it is:
-    /// that path is the same wherever it is installed so.
+    /// `-no-clang-module-breadcrumbs` (no DWARF pointers into the build's clang module cache;
+    /// Swift offers it for libraries shipped without that cache),
+    /// `-disable-incremental-llvm-codegen` (the hash exists only to skip LLVM for a file whose
+    /// IR did not change; it now stays zero), and a build id that is the SHA-1 of the linked
+    /// file, spelled out so gold, lld and ld.bfd hash alike. A path holding `=` cannot be a
+    /// prefix map's old half, so it is not mapped. A toolchain in `/usr` (a distribution's
+    /// package, the official images) is left as it is: that path is the same wherever it is
+    /// installed so.
     public var arguments: [String] {
         let frontend = ["-no-clang-module-breadcrumbs", "-disable-incremental-llvm-codegen"]
             .flatMap { ["-Xswiftc", "-Xfrontend", "-Xswiftc", $0] }

@@ -27,7 +27,9 @@ enum SwiftBuildArguments {
     static let hostScratchPath = "/proc/self/cwd/.build"
 
     /// `swift <arguments> --scratch-path /proc/self/cwd/.build <trailing>` run in the package root.
-    static func hostInvocation(_ swift: String, _ request: BuildRequest, _ arguments: [String], then trailing: [String]) -> Invocation {
+    static func hostInvocation(
+        _ swift: String, _ request: BuildRequest, _ arguments: [String], then trailing: [String]
+    ) -> Invocation {
         Invocation(
             executable: swift, arguments: arguments + ["--scratch-path", hostScratchPath] + trailing,
             workingDirectory: request.packagePath)
