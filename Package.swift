@@ -175,7 +175,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "LambdaEmulator", "LambdaInvoke", "ELFKit"],
+            dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "Compilers", "LambdaEmulator", "LambdaInvoke", "ELFKit"],
             // Packages the tests copy and build; not part of this target.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

@@ -54,7 +54,8 @@ public struct ArtifactContents: Sendable, Equatable {
     }
 
     /// Every check that needs only the plan and the includes on disk: missing paths, symlinks
-    /// that leave an included directory, other file types, and collisions with the executable,
+    /// that leave an included directory, dangle or loop, names that are not UTF-8, other file
+    /// types (all from `IncludeTree`), and collisions with the executable,
     /// a bundle, the zip or another include. Run before compiling, so a bad include costs no
     /// compile; `lib/` (known only after linking) is checked again when writing.
     public static func checkIncludes(of artifact: PlannedArtifact, currentDirectory: String) throws {
@@ -159,44 +160,29 @@ extension String {
 
 /// Walks files and directories into archive entries in sorted order.
 enum TreeWalker {
-    /// Entries for `source` placed at `destination`. A file keeps its
-    /// executable bit; a directory is walked; a symlink inside a walked
-    /// directory stays a symlink when it resolves inside that directory.
-    /// `source` itself, when a symlink, is followed.
+    /// Entries for `source` placed at `destination`. A file keeps its executable bit; a
+    /// directory is walked by `IncludeTree` (links kept as links, never entered). `source`
+    /// itself, when a symlink, is followed: the user named it to ship what it points to.
     static func entries(of source: String, at destination: String) throws -> [ArchiveEntry] {
-        if FileSystem.isDirectory(source) {
-            var entries: [ArchiveEntry] = []
-            try walk(directory: source, root: source, destination: destination, into: &entries)
-            return entries
-        }
-        // A top-level symlink is followed: the user named it to ship what it points to.
         guard FileSystem.exists(source), let kind = FileSystem.kind(of: source, followingSymlinks: true) else {
             throw IncludeError.missing(path: source)
         }
-        guard kind == .file else { throw IncludeError.unsupportedFileType(path: source) }
-        return [.file(destination, source: source, executable: try FileSystem.permissions(of: source) & 0o111 != 0)]
-    }
-
-    private static func walk(directory: String, root: String, destination: String, into entries: inout [ArchiveEntry]) throws {
-        entries.append(.directory(destination))
-        for name in try FileSystem.contentsOfDirectory(directory) {
-            let path = "\(directory)/\(name)"
-            let target = "\(destination)/\(name)"
-            switch FileSystem.kind(of: path) {
-            case .directory:
-                try walk(directory: path, root: root, destination: target, into: &entries)
-            case .file:
-                entries.append(.file(target, source: path, executable: try FileSystem.permissions(of: path) & 0o111 != 0))
-            case .symlink:
-                let link = try FileSystem.symlinkTarget(path)
-                let resolved = FileSystem.absolute(link, relativeTo: directory)
-                guard !link.hasPrefix("/"), resolved == root || resolved.hasPrefix(root + "/") else {
-                    throw IncludeError.symlinkEscapes(link: path, target: link)
+        switch kind {
+        case .directory:
+            var entries: [ArchiveEntry] = [.directory(destination)]
+            try IncludeTree.walk(source) { item in
+                let path = "\(destination)/\(item.path)"
+                switch item.kind {
+                case .directory: entries.append(.directory(path))
+                case .file(let executable): entries.append(.file(path, source: "\(source)/\(item.path)", executable: executable))
+                case .symlink(let target): entries.append(.symlink(path, target: target))
                 }
-                entries.append(.symlink(target, target: link))
-            default:
-                throw IncludeError.unsupportedFileType(path: path)
             }
+            return entries
+        case .file:
+            return [.file(destination, source: source, executable: try FileSystem.permissions(of: source) & 0o111 != 0)]
+        default:
+            throw IncludeError.unsupportedFileType(path: source)
         }
     }
 }

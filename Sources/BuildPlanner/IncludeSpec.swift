@@ -56,6 +56,12 @@ public enum IncludeError: Error, Sendable, Equatable {
     case collidesWithExecutable(include: String, entry: String)
     case collision(entry: String, first: String, second: String)
     case symlinkEscapes(link: String, target: String)
+    case symlinkDangles(link: String, target: String)
+    case symlinkLoops(link: String, target: String)
+    /// The path with every byte that is not UTF-8 written `\xNN`.
+    case nameNotUTF8(path: String)
+    case symlinkTargetNotUTF8(link: String, target: String)
+    case directoryLoop(path: String, ancestor: String)
     case unsupportedFileType(path: String)
 }
 
@@ -78,6 +84,16 @@ extension IncludeError: CustomStringConvertible {
             return "'\(entry)' would be written by both \(first) and \(second); give one of them another DEST"
         case .symlinkEscapes(let link, let target):
             return "symlink '\(link)' points outside its included directory (to '\(target)'); include its target instead or make the link relative inside the directory"
+        case .symlinkDangles(let link, let target):
+            return "symlink '\(link)' points to '\(target)', which does not exist inside its included directory; remove the link or include what it points to"
+        case .symlinkLoops(let link, let target):
+            return "symlink '\(link)' (to '\(target)') never resolves: it leads through more than 40 symlinks, a loop; point it at a file or directory inside the included directory"
+        case .nameNotUTF8(let path):
+            return "'\(path)' has a name that is not UTF-8 (shown with \\xNN for its other bytes); zip entry names are UTF-8, and unzip tools read other bytes each their own way, so rename it"
+        case .symlinkTargetNotUTF8(let link, let target):
+            return "symlink '\(link)' has a target that is not UTF-8 ('\(target)', other bytes as \\xNN); zip entries are UTF-8, so point it at a name that is"
+        case .directoryLoop(let path, let ancestor):
+            return "'\(path)' is the directory '\(ancestor)' again (a bind mount into itself); a loop cannot be included, so unmount it or include another directory"
         case .unsupportedFileType(let path):
             return "'\(path)' is neither a file, a directory nor a symlink; only those can be included"
         }

@@ -5,6 +5,9 @@ public import LambdaSupport
 public struct BuildRequest: Sendable, Equatable {
     /// Absolute path of the package root on the host.
     public var packagePath: String
+    /// The fixed path the root is compiled as (`CheckoutPaths`), so no byte depends on where
+    /// the package is checked out: `/swift-lambda/<manifest name>`.
+    public var mappedRoot: String
     public var configuration: BuildConfiguration
     /// The single product to build, or nil for every product.
     public var product: String?
@@ -20,13 +23,17 @@ public struct BuildRequest: Sendable, Equatable {
     /// answer they would only split.
     public var runArguments: [String]
 
+    /// `packageName` is the manifest's `name:` (the directory's name when nil), which names
+    /// the mapped root: a checkout's directory name must not reach the bytes either.
     public init(
-        packagePath: String, configuration: BuildConfiguration, product: String? = nil,
+        packagePath: String, packageName: String? = nil, configuration: BuildConfiguration, product: String? = nil,
         target: LambdaTarget = LambdaTarget(architecture: .x86_64, libc: .glibc), optimizations: Bool = true,
         extraArguments: [String] = [], runArguments: [String] = []
     ) {
         self.runArguments = runArguments
         self.packagePath = packagePath
+        self.mappedRoot = CheckoutPaths.mappedRoot(
+            packageName: packageName ?? String(packagePath.split(separator: "/").last ?? ""))
         self.configuration = configuration
         self.product = product
         self.target = target

@@ -96,9 +96,9 @@ public struct DockerBackend: CompilerBackend {
     /// under the package path on the host.
     public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {
         let path = try lastAbsolutePath(in: output)
-        guard path == Self.mountPoint || path.hasPrefix(Self.mountPoint + "/") else {
+        guard let host = rebase(path, from: Self.mountPoint, to: request.packagePath) else {
             throw CompilerError.unexpectedBinPath(output: path)
         }
-        return request.packagePath + path.dropFirst(Self.mountPoint.count)
+        return host
     }
 }

@@ -18,16 +18,21 @@ public struct SwiftPMBackend: CompilerBackend {
         }
     }
 
+    /// What the build and its bin-path query share.
+    func commonArguments(for request: BuildRequest) -> [String] {
+        SwiftBuildArguments.common(request, packagePath: request.packagePath, toolchain: toolchain.directory)
+    }
+
     public func buildInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + SwiftBuildArguments.buildOnly(request))
+        SwiftBuildArguments.hostInvocation(
+            toolchain.swift, request, commonArguments(for: request), then: SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath) + ["--show-bin-path"])
+        SwiftBuildArguments.hostInvocation(toolchain.swift, request, commonArguments(for: request), then: ["--show-bin-path"])
+    }
+
+    public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {
+        SwiftBuildArguments.hostPath(try lastAbsolutePath(in: output), request: request)
     }
 }

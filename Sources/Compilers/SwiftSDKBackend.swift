@@ -39,17 +39,22 @@ public struct SwiftSDKBackend: CompilerBackend {
         }
     }
 
+    /// What the build and its bin-path query share.
+    func commonArguments(for request: BuildRequest) -> [String] {
+        SwiftBuildArguments.common(request, packagePath: request.packagePath, toolchain: toolchain.directory)
+            + sdkArguments(for: request)
+    }
+
     public func buildInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + sdkArguments(for: request) + SwiftBuildArguments.buildOnly(request))
+        SwiftBuildArguments.hostInvocation(
+            toolchain.swift, request, commonArguments(for: request), then: SwiftBuildArguments.buildOnly(request))
     }
 
     public func binPathInvocation(for request: BuildRequest) -> Invocation {
-        Invocation(
-            executable: toolchain.swift,
-            arguments: SwiftBuildArguments.common(request, packagePath: request.packagePath)
-                + sdkArguments(for: request) + ["--show-bin-path"])
+        SwiftBuildArguments.hostInvocation(toolchain.swift, request, commonArguments(for: request), then: ["--show-bin-path"])
+    }
+
+    public func hostBinPath(fromOutput output: String, request: BuildRequest) throws -> String {
+        SwiftBuildArguments.hostPath(try lastAbsolutePath(in: output), request: request)
     }
 }

@@ -9,11 +9,15 @@ public struct Toolchain: Sendable, Equatable {
     public var objcopy: String?
     /// The toolchain's `clang`, which compiles for every target Swift does.
     public var clang: String?
+    /// The directory holding the real `bin/swift` (its `usr`), where the modules and headers
+    /// that debug information names are; builds compile it as a fixed path (`CheckoutPaths`).
+    public var directory: String?
 
-    public init(swift: String, objcopy: String?, clang: String? = nil) {
+    public init(swift: String, objcopy: String?, clang: String? = nil, directory: String? = nil) {
         self.swift = swift
         self.objcopy = objcopy
         self.clang = clang
+        self.directory = directory
     }
 
     /// Finds `swift` on the environment's `PATH`, and `llvm-objcopy` and
@@ -32,7 +36,9 @@ public struct Toolchain: Sendable, Equatable {
             let bundled = "\(realDirectory)/\(tool)"
             return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : try? lookup.resolve(tool)
         }
-        return Toolchain(swift: swift, objcopy: beside("llvm-objcopy"), clang: beside("clang"))
+        return Toolchain(
+            swift: swift, objcopy: beside("llvm-objcopy"), clang: beside("clang"),
+            directory: (realDirectory as NSString).deletingLastPathComponent)
     }
 
     /// The toolchain's version, from `swift --version`.

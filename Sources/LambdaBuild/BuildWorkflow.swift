@@ -125,7 +125,7 @@ public struct BuildWorkflow: Sendable {
                 }
             }
             let request = BuildRequest(
-                packagePath: package.path, configuration: configurationName, target: target,
+                packagePath: package.path, packageName: package.displayName, configuration: configurationName, target: target,
                 optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
                 runArguments: input.passThrough.runArguments(quiet: input.quiet))
             members.append(Member(package: package, options: options, request: request))

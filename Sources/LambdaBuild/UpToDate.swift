@@ -80,12 +80,20 @@ struct UpToDate {
         return ContentKey.hex(hasher.finalize())
     }
 
-    /// Every item under `path` with its stamp, in sorted order.
+    /// Every item under `path` with its stamp, in sorted order, walked as it is shipped
+    /// (`IncludeTree`: links stamped as links, never entered, so a loop ends). A top-level
+    /// symlink is stamped as the link and as what it names, since that is what is shipped.
+    /// A tree that cannot be shipped fingerprints as its error: packaging raises it.
     private static func addTree(_ path: String, into hasher: SHA256Hasher) {
         hasher.update("\(path) \(FileSystem.stamp(of: path) ?? "missing")\n")
+        if FileSystem.kind(of: path) == .symlink {
+            hasher.update("\(path) -> \(FileSystem.stamp(of: path, followingSymlinks: true) ?? "missing")\n")
+        }
         guard FileSystem.kind(of: path, followingSymlinks: true) == .directory else { return }
-        for name in (try? FileSystem.contentsOfDirectory(path)) ?? [] {
-            addTree("\(path)/\(name)", into: hasher)
+        do {
+            try IncludeTree.walk(path) { item in hasher.update("\(path)/\(item.path) \(item.stamp)\n") }
+        } catch {
+            hasher.update("error \(error)\n")
         }
     }
 }

@@ -33,34 +33,57 @@ extension FileSystemError: CustomStringConvertible {
 public enum FileSystem {
     public enum Kind: Sendable, Equatable { case file, directory, symlink, other }
 
-    /// The kind of the item at `path` (not following a final symlink unless asked), or nil.
-    public static func kind(of path: String, followingSymlinks: Bool = false) -> Kind? {
+    /// What `lstat(2)` (or, when asked, `stat(2)`) says about one item.
+    public struct Status: Sendable, Equatable {
+        public var kind: Kind
+        /// Permission bits.
+        public var permissions: UInt32
+        /// Device and inode: the same pair is the same directory, however it is reached.
+        public var identity: Identity
+        /// See `stamp(of:)`.
+        public var stamp: String
+    }
+
+    public struct Identity: Sendable, Hashable {
+        public var device: UInt64
+        public var inode: UInt64
+    }
+
+    /// The status of the item at `path` (not following a final symlink unless asked), or nil.
+    public static func status(of path: String, followingSymlinks: Bool = false) -> Status? {
         var info = stat()
         guard (followingSymlinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+        let kind: Kind
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return .file
-        case S_IFDIR: return .directory
-        case S_IFLNK: return .symlink
-        default: return .other
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        default: kind = .other
         }
+        return Status(
+            kind: kind, permissions: UInt32(info.st_mode & 0o7777),
+            identity: Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
+            stamp: "\(info.st_mode):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)")
+    }
+
+    /// The kind of the item at `path` (not following a final symlink unless asked), or nil.
+    public static func kind(of path: String, followingSymlinks: Bool = false) -> Kind? {
+        status(of: path, followingSymlinks: followingSymlinks)?.kind
     }
 
     public static func exists(_ path: String) -> Bool { kind(of: path) != nil }
 
     /// Permission bits of the item at `path` (following symlinks).
     public static func permissions(of path: String) throws -> UInt32 {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw error("read the mode of", path) }
-        return UInt32(info.st_mode & 0o7777)
+        guard let status = status(of: path, followingSymlinks: true) else { throw error("read the mode of", path) }
+        return status.permissions
     }
 
     /// What changes when the item at `path` changes: kind, size, modification
     /// time (nanoseconds), inode and mode; nil when it does not exist. Not
     /// following a final symlink, so a link is stamped by its own change.
     public static func stamp(of path: String, followingSymlinks: Bool = false) -> String? {
-        var info = stat()
-        guard (followingSymlinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
-        return "\(info.st_mode):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)"
+        status(of: path, followingSymlinks: followingSymlinks)?.stamp
     }
 
     /// Writes `bytes` to a staging name beside `path` and renames it into
@@ -198,11 +221,55 @@ public enum FileSystem {
         }
     }
 
+    /// The names in a directory as the kernel stores them (readdir(3)), sorted by their bytes,
+    /// without `.` and `..`. Bytes, not `String`s: a name that is not UTF-8 is not decodable
+    /// losslessly, and Foundation would hand back a repaired name that names nothing.
+    public static func rawNames(in path: String) throws -> [[UInt8]] {
+        guard let directory = opendir(path) else { throw error("list", path) }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                guard errno == 0 else { throw error("list", path) }
+                break
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            names.append(name)
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
     public static func symlinkTarget(_ path: String) throws -> String {
+        String(decoding: try rawSymlinkTarget(path), as: UTF8.self)
+    }
+
+    /// The target of the symlink at `path`, as the kernel stores it.
+    public static func rawSymlinkTarget(_ path: String) throws -> [UInt8] {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { throw error("read the symlink", path) }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return buffer[0..<count].map { UInt8(bitPattern: $0) }
+    }
+
+    /// `bytes` as text that is always valid UTF-8: valid sequences as they are, every other
+    /// byte as `\xNN`, so an error message can name a path that is not UTF-8.
+    public static func escaped(_ bytes: [UInt8]) -> String {
+        var text = ""
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            if length > 0, index + length <= bytes.count, let character = String(validating: bytes[index..<index + length], as: UTF8.self) {
+                text += character
+                index += length
+            } else {
+                text += "\\x" + String(lead, radix: 16, uppercase: true).leftPadded(to: 2)
+                index += 1
+            }
+        }
+        return text
     }
 
     /// `path` made absolute against `base` and with `.`/`..` removed lexically.
@@ -253,5 +320,11 @@ extension FileSystem {
             throw FileSystemError.operationFailed(
                 operation: "create the symlink", path: path, reason: String(cString: strerror(errno)))
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -9,18 +9,17 @@ import Testing
         let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo", target: armMusl, optimizations: false)
         #expect(backend.buildInvocation(for: request).arguments == [
             "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
-            "--swift-sdk", "aarch64-swift-linux-musl", "--product", "echo",
-        ])
-        #expect(backend.binPathInvocation(for: request).arguments.suffix(3) == ["--swift-sdk", "aarch64-swift-linux-musl", "--show-bin-path"])
+        ] + pathArguments + ["--swift-sdk", "aarch64-swift-linux-musl"] + hostScratch + ["--product", "echo"])
+        #expect(backend.binPathInvocation(for: request).arguments.suffix(5) == ["--swift-sdk", "aarch64-swift-linux-musl"] + hostScratch + ["--show-bin-path"])
+        #expect(backend.buildInvocation(for: request).workingDirectory == "/pkg")
     }
 
     @Test func namedSDKAndSDKsPath() {
         let backend = SwiftSDKBackend(toolchain: toolchain, sdk: "al2023-arm64", sdksPath: "/sdks")
         let request = BuildRequest(packagePath: "/pkg", configuration: .debug, target: armGlibc)
         #expect(backend.buildInvocation(for: request).arguments == [
-            "build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib", "--swift-sdk", "al2023-arm64",
-            "--swift-sdks-path", "/sdks",
-        ])
+            "build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib",
+        ] + pathArguments + ["--swift-sdk", "al2023-arm64", "--swift-sdks-path", "/sdks"] + hostScratch)
     }
 
     @Test func preflightAsksSwiftPMForTheBinPath() async throws {
@@ -95,7 +94,9 @@ import Testing
             arguments: [
                 "run", "--rm", "--platform", "linux/arm64", "--volume", "/home/me/pkg:/workspace", "--workdir", "/workspace",
                 "swift:6.3-amazonlinux2023", "swift", "build", "--package-path", "/workspace", "-c", "release",
-                "--static-swift-stdlib", "--scratch-path", "/workspace/.build-swift-lambda/docker-aarch64", "--product", "echo",
+                "--static-swift-stdlib",
+            ] + pathArguments.map { $0.replacing("/pkg=", with: "/workspace=") } + [
+                "--scratch-path", "/workspace/.build-swift-lambda/docker-aarch64", "--product", "echo",
             ]))
         let query = backend.binPathInvocation(for: request)
         #expect(query.arguments.suffix(3) == ["--scratch-path", "/workspace/.build-swift-lambda/docker-aarch64", "--show-bin-path"])

@@ -9,6 +9,20 @@ let x86Glibc = LambdaTarget(architecture: .x86_64, libc: .glibc)
 let armGlibc = LambdaTarget(architecture: .aarch64, libc: .glibc)
 let armMusl = LambdaTarget(architecture: .aarch64, libc: .musl)
 
+/// What every build of the package at `/pkg` adds to map its checkout away.
+let pathArguments = [
+    "-Xswiftc", "-file-prefix-map", "-Xswiftc", "/pkg=/swift-lambda/pkg", "-Xcc", "-ffile-prefix-map=/pkg=/swift-lambda/pkg",
+] + pathIndependentArguments
+
+/// Where the host backends build: the root's `.build`, named without the checkout's path.
+let hostScratch = ["--scratch-path", "/proc/self/cwd/.build"]
+
+/// What every build adds whatever its root: no breadcrumbs, no module hash, a content build id.
+let pathIndependentArguments = [
+    "-Xswiftc", "-Xfrontend", "-Xswiftc", "-no-clang-module-breadcrumbs",
+    "-Xswiftc", "-Xfrontend", "-Xswiftc", "-disable-incremental-llvm-codegen", "-Xlinker", "--build-id=sha1",
+]
+
 @Suite struct SwiftPMBackendTests {
     let backend = SwiftPMBackend(toolchain: toolchain, host: linuxX86)
 
@@ -16,43 +30,48 @@ let armMusl = LambdaTarget(architecture: .aarch64, libc: .musl)
         let invocation = backend.buildInvocation(for: BuildRequest(packagePath: "/pkg", configuration: .debug))
         #expect(invocation == Invocation(
             executable: "/opt/swift/usr/bin/swift",
-            arguments: ["build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib"]))
+            arguments: ["build", "--package-path", "/pkg", "-c", "debug", "--static-swift-stdlib"] + pathArguments + hostScratch,
+            workingDirectory: "/pkg"))
     }
 
     @Test func releaseLinksTheSwiftRuntimeStatically() {
         let invocation = backend.buildInvocation(for: BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo"))
         #expect(invocation.arguments == [
             "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
-        ] + ReleaseOptimizations.flags + ["--product", "echo"])
+        ] + ReleaseOptimizations.flags + pathArguments + hostScratch + ["--product", "echo"])
     }
 
     @Test func disabledOptimizationsKeepOnlyTheStaticRuntime() {
         let request = BuildRequest(packagePath: "/pkg", configuration: .release, optimizations: false)
         #expect(backend.buildInvocation(for: request).arguments == [
             "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
-        ])
+        ] + pathArguments + hostScratch)
     }
 
     @Test func binPathQueryUsesTheBuildsArgumentsWithoutTheProduct() {
         let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo", optimizations: false)
         #expect(backend.binPathInvocation(for: request).arguments == [
-            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib", "--show-bin-path",
-        ])
+            "build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib",
+        ] + pathArguments + hostScratch + ["--show-bin-path"])
     }
 
     @Test func extraArgumentsReachTheBuildAndTheBinPathQueryAlike() {
         let extra = ["-Xswiftc", "-L/pkg/.build/swift-lambda/compat/x/lib", "-Xlinker", "/pkg/.build/swift-lambda/compat/a.ld"]
         let request = BuildRequest(packagePath: "/pkg", configuration: .release, product: "echo", optimizations: false, extraArguments: extra)
-        let common = ["build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib"] + extra
-        #expect(backend.buildInvocation(for: request).arguments == common + ["--product", "echo"])
-        #expect(backend.binPathInvocation(for: request).arguments == common + ["--show-bin-path"])
+        let common = ["build", "--package-path", "/pkg", "-c", "release", "--static-swift-stdlib"] + pathArguments + extra
+        #expect(backend.buildInvocation(for: request).arguments == common + hostScratch + ["--product", "echo"])
+        #expect(backend.binPathInvocation(for: request).arguments == common + hostScratch + ["--show-bin-path"])
         let sdk = SwiftSDKBackend(toolchain: toolchain, sdk: "host")
-        #expect(sdk.buildInvocation(for: request).arguments == common + ["--swift-sdk", "host", "--product", "echo"])
+        #expect(sdk.buildInvocation(for: request).arguments == common + ["--swift-sdk", "host"] + hostScratch + ["--product", "echo"])
     }
 
     @Test func binPathIsTheLastAbsoluteLine() throws {
         let request = BuildRequest(packagePath: "/pkg", configuration: .debug)
         #expect(try backend.hostBinPath(fromOutput: "note: x\n/pkg/.build/release\n", request: request) == "/pkg/.build/release")
+        // Printed under the scratch path's /proc/self/cwd, which is the package root.
+        let printed = "/proc/self/cwd/.build/x86_64-unknown-linux-gnu/release\n"
+        #expect(try backend.hostBinPath(fromOutput: printed, request: request) == "/pkg/.build/x86_64-unknown-linux-gnu/release")
+        #expect(try SwiftSDKBackend(toolchain: toolchain).hostBinPath(fromOutput: printed, request: request) == "/pkg/.build/x86_64-unknown-linux-gnu/release")
         #expect(throws: CompilerError.self) { try backend.hostBinPath(fromOutput: "nothing useful", request: request) }
     }
 

@@ -32,7 +32,8 @@ extension SharedExamplesSuites {
     }
 
     /// The README shows this build's summary; it must be what the current code prints, but for
-    /// the time taken and the digests (the bytes depend on the checkout's path, issue 15).
+    /// the time taken and the digests (the bytes depend on the toolchain and the system's libraries,
+    /// not on the checkout's path: CheckoutPathTests).
     @Test func theReadmesBuildSampleIsWhatBuildPrints() async throws {
         let printed = try await built().result.standardOutput.split(separator: "\n").map(String.init)
         let readme = try String(contentsOfFile: "\(Harness.repositoryRoot)/README.md", encoding: .utf8)

@@ -1,3 +1,4 @@
+import Compilers
 import Foundation
 import LambdaTestSupport
 import Testing
@@ -19,10 +20,11 @@ enum Harness {
             .deletingLastPathComponent().path
     }
 
+    /// With a `timeout`, a watchdog kills the CLI then (`CLIResult.timedOut`).
     static func run(
-        _ arguments: [String], in directory: String, environment: [String: String]? = nil
+        _ arguments: [String], in directory: String, environment: [String: String]? = nil, timeout: Duration? = nil
     ) throws -> CLIResult {
-        try runProcess(executable, arguments, in: directory, environment: environment)
+        try TestCommand.run(executable, arguments, in: directory, environment: environment, timeout: timeout)
     }
 
     /// `run` on a thread of its own: a long build waited for on one of Swift
@@ -61,6 +63,15 @@ enum Harness {
         return directory
     }
 
+    /// The flags every build adds to compile the package at `root` (named `name` in its manifest)
+    /// as a fixed path, and the host toolchain's directory too unless `inContainer`, as a command
+    /// line shows them.
+    static func checkoutMapping(_ root: String, name: String, inContainer: Bool = false) throws -> String {
+        let toolchain = inContainer ? nil : try Toolchain.locate(environment: ProcessInfo.processInfo.environment).directory
+        return CheckoutPaths(root: root, mapped: CheckoutPaths.mappedRoot(packageName: name), toolchain: toolchain)
+            .arguments.joined(separator: " ")
+    }
+
     static func temporaryDirectory(prefix: String) throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("swift-lambda-\(prefix)-\(UUID().uuidString.prefix(8))").path
@@ -70,7 +81,12 @@ enum Harness {
 
     /// A copy of a package (without build products) in a fresh directory.
     static func copyPackage(_ source: String, named name: String) throws -> String {
-        let destination = "\(try temporaryDirectory(prefix: name))/\(name)"
+        try copyPackage(source, to: "\(try temporaryDirectory(prefix: name))/\(name)")
+    }
+
+    /// A copy of a package (without build products) at `destination`, created with its parents.
+    @discardableResult
+    static func copyPackage(_ source: String, to destination: String) throws -> String {
         try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
         for item in try FileManager.default.contentsOfDirectory(atPath: source)
         where !item.hasPrefix(".build") && item != "target" && item != ".swiftpm" {
