@@ -1,5 +1,3 @@
-import Dispatch
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -46,34 +44,24 @@ public enum SignalCleanup {
         grace: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let phase = Locked(Phase.running)
-        let numbers = [SIGINT, SIGTERM, SIGHUP]
-        let sources = Locked([any DispatchSourceSignal]())
-        defer {
-            sources.withLock { $0.forEach { $0.cancel() } }
-            for number in numbers { _ = signal(number, SIG_DFL) }
-        }
+        let watch = Locked<SignalWatch?>(nil)
+        defer { watch.withLock { $0?.cancel() } }
         return try await withCheckedThrowingContinuation { continuation in
             let task = Task {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
                 if claim(phase, as: .finished) { continuation.resume(with: result) }
             }
-            for number in numbers {
-                // Ignored first, so the default action (ending the process) never runs.
-                _ = signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    guard claim(phase, as: .interrupted) else { return }
-                    Task.detached {
-                        await ChildProcess.stopAll(signal: number, grace: grace)
-                        task.cancel()
-                        Staging.removeOwn()
-                        continuation.resume(throwing: Interrupted(signal: number))
-                    }
+            let installed = SignalWatch { number in
+                guard claim(phase, as: .interrupted) else { return }
+                Task.detached {
+                    await ChildProcess.stopAll(signal: number, grace: grace)
+                    task.cancel()
+                    Staging.removeOwn()
+                    continuation.resume(throwing: Interrupted(signal: number))
                 }
-                source.resume()
-                sources.withLock { $0.append(source) }
             }
+            watch.withLock { $0 = installed }
         }
     }
 }
