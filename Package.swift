@@ -95,6 +95,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
 
+        // AWS over HTTPS: Signature Version 4, credentials as the SDKs find them, the few calls deploy makes.
+        .target(name: "AWSClient", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
         // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
         .target(
             name: "LambdaEmulator",
@@ -133,6 +135,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], swiftSettings: strictSettings),
         .testTarget(name: "LambdaSupportTests", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CompilersTests", dependencies: ["Compilers", "BuildPlanner", "LambdaSupport"],
