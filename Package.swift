@@ -97,6 +97,12 @@ let package = Package(
 
         // AWS over HTTPS: Signature Version 4, credentials as the SDKs find them, the few calls deploy makes.
         .target(name: "AWSClient", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
+        // deploy, delete and invoke --remote: the built artifacts put on Lambda, nothing re-uploaded that did not change.
+        .target(
+            name: "LambdaDeploy",
+            dependencies: ["AWSClient", "Archiver", "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
         // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
         .target(
             name: "LambdaEmulator",

@@ -344,3 +344,24 @@ public struct LambdaAPI: Sendable {
             logTail: response.headers["x-amz-log-result"].flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) })
     }
 }
+
+extension LambdaAPI {
+    public struct VersionList: Decodable, Sendable {
+        public var Versions: [FunctionConfiguration]?
+        public var NextMarker: String?
+    }
+
+    /// The newest published version (not `$LATEST`) whose code is `codeSha256`, nil when none is.
+    public func latestPublishedVersion(_ function: String, codeSha256: String) async throws -> String? {
+        var versions: [FunctionConfiguration] = []
+        var marker: String?
+        repeat {
+            let page = try await client.json(
+                .lambda, operation: "ListVersionsByFunction", method: "GET", path: Self.functionPath(function, "/versions"),
+                query: marker.map { [("Marker", $0)] } ?? [], as: VersionList.self)
+            versions += page.Versions ?? []
+            marker = page.NextMarker.flatMap { $0.isEmpty ? nil : $0 }
+        } while marker != nil
+        return versions.filter { $0.CodeSha256 == codeSha256 }.compactMap { $0.Version.flatMap(Int.init) }.max().map(String.init)
+    }
+}

@@ -1,0 +1,38 @@
+/// Deploy's own failures, each one line with what to do.
+public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noSuchBucket(String)
+    case noSuchLayer(String, region: String)
+    case updateFailed(function: String, reason: String)
+    case stillUpdating(function: String, seconds: Int)
+    case noSuchFunction(String, region: String)
+    case nothingToDeploy(lambdaDirectory: String)
+    case unreadableEnvironmentFile(path: String, reason: String)
+    case badEnvironmentLine(path: String, line: Int, text: String)
+    case badPair(flag: String, value: String)
+    case functionError(String)
+
+    public var description: String {
+        switch self {
+        case .noSuchBucket(let bucket):
+            return "the S3 bucket '\(bucket)' (--s3-bucket) does not exist or these credentials cannot use it; create it in the function's region, or leave --s3-bucket out to use swift-lambda's own"
+        case .noSuchLayer(let name, let region):
+            return "no layer named '\(name)' in \(region); deploy the extension first (swift-lambda deploy \(name)) or give the layer version's ARN"
+        case .updateFailed(let function, let reason):
+            return "Lambda could not apply the update to \(function): \(reason)"
+        case .stillUpdating(let function, let seconds):
+            return "\(function) was still updating after \(seconds) s; deploy again once its update has finished"
+        case .noSuchFunction(let name, let region):
+            return "no function named '\(name)' in \(region); check the name and --region"
+        case .nothingToDeploy(let directory):
+            return "nothing to deploy in \(directory); run swift-lambda build --output-format zip first"
+        case .unreadableEnvironmentFile(let path, let reason):
+            return "cannot read the --env-file \(path): \(reason)"
+        case .badEnvironmentLine(let path, let line, let text):
+            return "\(path):\(line): '\(text)' is not KEY=VALUE; write one variable per line (# starts a comment)"
+        case .badPair(let flag, let value):
+            return "\(flag) '\(value)' is not KEY=VALUE; write it as \(flag) NAME=value"
+        case .functionError(let message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// `--env-file` and `--env`: `KEY=VALUE`, one per line in a file (`#` comments and blank lines
+/// skipped, `export ` and matching quotes around the value allowed, as dotenv files write them).
+public enum EnvironmentFile {
+    public static func parse(_ text: String, path: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasSuffix("\r") { line.removeLast() }
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard let (key, value) = pair(line) else {
+                throw DeployError.badEnvironmentLine(path: path, line: index + 1, text: line)
+            }
+            values[key] = unquoted(value)
+        }
+        return values
+    }
+
+    public static func load(_ path: String) throws -> [String: String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DeployError.unreadableEnvironmentFile(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// `--env KEY=VALUE` and `--tag KEY=VALUE`, in order (a later one wins).
+    public static func pairs(_ values: [String], flag: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for value in values {
+            guard let (key, text) = pair(value) else { throw DeployError.badPair(flag: flag, value: value) }
+            result[key] = text
+        }
+        return result
+    }
+
+    static func pair(_ text: String) -> (String, String)? {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
+        let key = text[..<equals].trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, !key.contains(" ") else { return nil }
+        return (key, String(text[text.index(after: equals)...]))
+    }
+
+    static func unquoted(_ value: String) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        for quote in ["\"", "'"] where trimmed.count >= 2 && trimmed.hasPrefix(quote) && trimmed.hasSuffix(quote) {
+            return String(trimmed.dropFirst().dropLast())
+        }
+        return value
+    }
+}

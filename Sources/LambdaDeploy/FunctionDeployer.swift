@@ -1,0 +1,215 @@
+import AWSClient
+public import Foundation
+
+/// The zip to upload for one function or extension, as deploy needs it.
+public struct UploadableZip: Sendable {
+    public var name: String
+    public var kind: DeployReport.Kind
+    /// `x86_64` or `arm64`, from the ELF.
+    public var architecture: String
+    /// Base64 SHA-256 of the zip (Lambda's `CodeSha256`).
+    public var codeSha256: String
+    public var size: Int
+    /// The bytes, read only when they are sent.
+    public var bytes: @Sendable () throws -> Data
+
+    public init(
+        name: String, kind: DeployReport.Kind, architecture: String, codeSha256: String, size: Int,
+        bytes: @escaping @Sendable () throws -> Data
+    ) {
+        self.name = name
+        self.kind = kind
+        self.architecture = architecture
+        self.codeSha256 = codeSha256
+        self.size = size
+        self.bytes = bytes
+    }
+
+    /// The hex form of the digest, S3's `x-amz-content-sha256` and the object's key.
+    public var sha256Hex: String {
+        Data(base64Encoded: codeSha256).map { $0.map { String(format: "%02x", $0) }.joined() } ?? codeSha256
+    }
+}
+
+/// How long to wait for Lambda to finish an update before the next call.
+public struct WaitPolicy: Sendable, Equatable {
+    public var interval: Double
+    public var limit: Double
+    /// Retries of CreateFunction while a role created this run is not yet assumable.
+    public var rolePropagationAttempts: Int
+    public var rolePropagationDelay: Double
+
+    public init(interval: Double = 1, limit: Double = 300, rolePropagationAttempts: Int = 10, rolePropagationDelay: Double = 2) {
+        self.interval = interval
+        self.limit = limit
+        self.rolePropagationAttempts = rolePropagationAttempts
+        self.rolePropagationDelay = rolePropagationDelay
+    }
+}
+
+/// Carries out one function's plan: create or update, then version, alias, URL and tags.
+/// In a dry run the same steps read what is there and report what they would write.
+struct FunctionDeployer: Sendable {
+    var lambda: LambdaAPI
+    var role: ExecutionRole
+    var uploader: CodeUploader
+    var dryRun: Bool
+    var wait: WaitPolicy
+
+    func deploy(_ spec: FunctionSpec, zip: UploadableZip) async throws -> DeployReport {
+        let started = Date()
+        var remote = try await lambda.getFunction(spec.name)
+        if let current = remote?.Configuration, !dryRun, Self.isBusy(current) {
+            remote?.Configuration = try await waitUntilReady(spec.name)
+        }
+        var defaultRole = spec.role ?? remote?.Configuration.Role ?? ""
+        var roleNote: String?
+        var roleCreatedNow = false
+        if remote == nil, spec.role == nil {
+            let resolved = try await role.resolve()
+            defaultRole = resolved.arn
+            roleCreatedNow = resolved.createdNow
+            if resolved.wouldCreate { roleNote = "role \(ExecutionRole.name) (to be created)" }
+        }
+        let plan = FunctionPlan.decide(
+            spec, remote: remote?.Configuration, remoteTags: remote?.Tags ?? [:], defaultRole: defaultRole)
+        var changes = plan.changes
+        if let roleNote { changes.append(roleNote) }
+        var uploaded = 0
+        var configuration = remote?.Configuration ?? LambdaAPI.FunctionConfiguration()
+
+        if !dryRun {
+            if plan.create || plan.updateCode {
+                let code = try await uploader.code(for: try zip.bytes(), name: spec.name, sha256Hex: zip.sha256Hex)
+                uploaded = zip.size
+                if plan.create {
+                    configuration = try await create(spec, code: code, settings: plan.configuration, roleCreatedNow: roleCreatedNow)
+                    configuration = try await waitUntilReady(spec.name)
+                } else {
+                    if !plan.configuration.isEmpty {
+                        _ = try await lambda.updateFunctionConfiguration(name: spec.name, settings: plan.configuration)
+                        _ = try await waitUntilReady(spec.name)
+                    }
+                    _ = try await lambda.updateFunctionCode(name: spec.name, code: code, architecture: spec.architecture)
+                    configuration = try await waitUntilReady(spec.name)
+                }
+            } else if !plan.configuration.isEmpty {
+                _ = try await lambda.updateFunctionConfiguration(name: spec.name, settings: plan.configuration)
+                configuration = try await waitUntilReady(spec.name)
+            }
+            if !plan.create, !plan.tags.isEmpty, let arn = configuration.FunctionArn {
+                try await lambda.tagResource(arn: Self.unqualified(arn), tags: plan.tags)
+            }
+        } else if plan.create || plan.updateCode {
+            if CodeUploader.needsS3(zipSize: zip.size) {
+                let bucket = try await uploader.bucketName(dryRun: true)
+                changes.append("upload \(zip.size) bytes to s3://\(bucket.name)\(bucket.exists ? "" : " (bucket to be created)")")
+            }
+            uploaded = zip.size
+        }
+
+        var version: String? = "$LATEST"
+        if spec.publish || spec.alias != nil {
+            version = try await publish(spec, changed: plan.action != .unchanged, changes: &changes)
+        }
+        if let alias = spec.alias {
+            try await point(alias: alias, of: spec.name, to: version ?? "$LATEST", changes: &changes)
+        }
+        var url: String?
+        if let auth = spec.functionURLAuth {
+            url = try await functionURL(spec.name, qualifier: spec.alias, authType: auth, changes: &changes)
+        }
+        let action: FunctionPlan.Action = plan.create ? .created : (changes.isEmpty ? .unchanged : .updated)
+        return DeployReport(
+            name: spec.name, kind: .function, action: action,
+            arn: configuration.FunctionArn.map(Self.unqualified), codeSha256: spec.codeSha256, version: version,
+            alias: spec.alias, url: url, changes: changes, uploadedBytes: uploaded, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// CreateFunction, retried while a role made seconds ago cannot be assumed yet (IAM is
+    /// eventually consistent; Lambda says InvalidParameterValueException).
+    func create(
+        _ spec: FunctionSpec, code: LambdaAPI.Code, settings: LambdaAPI.Settings, roleCreatedNow: Bool
+    ) async throws -> LambdaAPI.FunctionConfiguration {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await lambda.createFunction(
+                    name: spec.name, code: code, settings: settings, architecture: spec.architecture, tags: spec.tags,
+                    publish: false)
+            } catch let error as AWSError where error.code == "InvalidParameterValueException" && roleCreatedNow
+                && attempt < wait.rolePropagationAttempts
+            {
+                try await Task.sleep(for: .seconds(wait.rolePropagationDelay))
+            }
+        }
+    }
+
+    static func isBusy(_ configuration: LambdaAPI.FunctionConfiguration) -> Bool {
+        configuration.State == "Pending" || configuration.LastUpdateStatus == "InProgress"
+    }
+
+    /// Polls until the function is neither pending nor updating; a failed update is an error.
+    func waitUntilReady(_ name: String) async throws -> LambdaAPI.FunctionConfiguration {
+        let deadline = Date().addingTimeInterval(wait.limit)
+        while true {
+            guard let current = try await lambda.getFunction(name)?.Configuration else {
+                throw DeployError.noSuchFunction(name, region: lambda.client.region)
+            }
+            if current.LastUpdateStatus == "Failed" || current.State == "Failed" {
+                throw DeployError.updateFailed(
+                    function: name, reason: current.LastUpdateStatusReason ?? current.StateReason ?? "no reason given")
+            }
+            if !Self.isBusy(current) { return current }
+            guard Date() < deadline else { throw DeployError.stillUpdating(function: name, seconds: Int(wait.limit)) }
+            try await Task.sleep(for: .seconds(wait.interval))
+        }
+    }
+
+    /// A new version when something changed (or none was ever published); else the newest one.
+    func publish(_ spec: FunctionSpec, changed: Bool, changes: inout [String]) async throws -> String? {
+        if !changed, let existing = try await lambda.latestPublishedVersion(spec.name, codeSha256: spec.codeSha256) {
+            return existing
+        }
+        if dryRun {
+            changes.append("publish a version")
+            return nil
+        }
+        let published = try await lambda.publishVersion(name: spec.name, codeSha256: spec.codeSha256)
+        changes.append("version \(published.Version ?? "?")")
+        return published.Version
+    }
+
+    func point(alias: String, of function: String, to version: String, changes: inout [String]) async throws {
+        let existing = try await lambda.getAlias(function: function, name: alias)
+        if existing?.FunctionVersion == version { return }
+        let shown = dryRun && version == "$LATEST" ? "the new version" : version
+        changes.append(existing == nil ? "alias \(alias) -> \(shown)" : "alias \(alias) \(existing?.FunctionVersion ?? "?") -> \(shown)")
+        guard !dryRun else { return }
+        if existing == nil {
+            _ = try await lambda.createAlias(function: function, name: alias, version: version)
+        } else {
+            _ = try await lambda.updateAlias(function: function, name: alias, version: version)
+        }
+    }
+
+    func functionURL(_ function: String, qualifier: String?, authType: String, changes: inout [String]) async throws -> String? {
+        let wanted = authType.uppercased() == "IAM" ? "AWS_IAM" : "NONE"
+        let existing = try await lambda.getFunctionURLConfig(function: function, qualifier: qualifier)
+        if let existing, existing.AuthType == wanted { return existing.FunctionUrl }
+        changes.append(existing == nil ? "function URL (auth \(authType))" : "function URL auth \(existing?.AuthType ?? "?") -> \(wanted)")
+        guard !dryRun else { return existing?.FunctionUrl }
+        let config = existing == nil
+            ? try await lambda.createFunctionURLConfig(function: function, qualifier: qualifier, authType: wanted)
+            : try await lambda.updateFunctionURLConfig(function: function, qualifier: qualifier, authType: wanted)
+        if wanted == "NONE" { try await lambda.addPublicURLPermission(function: function, qualifier: qualifier) }
+        return config.FunctionUrl
+    }
+
+    /// `arn:...:function:name` without a `:version` or `:alias` suffix.
+    static func unqualified(_ arn: String) -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 7 ? parts.prefix(7).joined(separator: ":") : arn
+    }
+}
