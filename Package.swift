@@ -176,6 +176,12 @@ let package = Package(
             name: "GlibcCompatTests",
             dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
+        // deploy against moto, read back with boto3; the test tools' own checks.
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["LambdaTestSupport", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "Compilers", "LambdaEmulator", "LambdaInvoke", "ELFKit"],
