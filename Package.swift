@@ -188,7 +188,7 @@ let package = Package(
         // deploy against moto, read back with boto3; the test tools' own checks.
         .testTarget(
             name: "DeployTests",
-            dependencies: ["LambdaTestSupport", "LambdaSupport"],
+            dependencies: ["LambdaTestSupport", "LambdaSupport", "LambdaDeploy", "AWSClient"],
             swiftSettings: strictSettings
         ),
         .testTarget(
