@@ -11,6 +11,8 @@ struct ConfigRenderer {
         switch setting.type {
         case .bool: return setting == .glibcCompat ? "(chosen for the target)" : "false"
         case .list: return "[]"
+        case .table: return "{}"
+        case .integer: return "not set"
         case .string:
             switch setting {
             case .outputFormat: return "\"binary\""
@@ -36,7 +38,7 @@ struct ConfigRenderer {
         var sections = [
             Section(
                 table: "build",
-                settings: Setting.allCases.filter { !Setting.perFunction.contains($0) || $0 == .flatten }.map { setting in
+                settings: Setting.build.filter { !Setting.perFunction.contains($0) || $0 == .flatten }.map { setting in
                     (setting, setting == .flatten ? (try? configuration.flattenedProduct()) ?? nil : configuration.value(of: setting))
                 })
         ]
