@@ -52,20 +52,18 @@ let deploySample = """
     }
 
     @Test func wrongTypesNameTheExpectedType() {
-        #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: "deploy.memory", line: 2, expected: "an integer")) {
-            try ConfigFile(text: "[deploy]\nmemory = \"512\"\n", path: "/p/c.toml")
-        }
-        #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: "functions.echo.timeout", line: 2, expected: "an integer")) {
-            try ConfigFile(text: "[functions.echo]\ntimeout = 2.5\n", path: "/p/c.toml")
-        }
-        #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: "deploy.env", line: 2, expected: "a table of strings ({ KEY = \"value\" })")) {
-            try ConfigFile(text: "[deploy]\nenv = { PORT = 8080 }\n", path: "/p/c.toml")
-        }
-        #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: "deploy.tags", line: 2, expected: "a table of strings ({ KEY = \"value\" })")) {
-            try ConfigFile(text: "[deploy]\ntags = [\"a\"]\n", path: "/p/c.toml")
-        }
-        #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: "deploy", line: 1, expected: "a table")) {
-            try ConfigFile(text: "deploy = true\n", path: "/p/c.toml")
+        let table = "a table of strings ({ KEY = \"value\" })"
+        let cases: [(text: String, key: String, line: Int, expected: String)] = [
+            ("[deploy]\nmemory = \"512\"\n", "deploy.memory", 2, "an integer"),
+            ("[functions.echo]\ntimeout = 2.5\n", "functions.echo.timeout", 2, "an integer"),
+            ("[deploy]\nenv = { PORT = 8080 }\n", "deploy.env", 2, table),
+            ("[deploy]\ntags = [\"a\"]\n", "deploy.tags", 2, table),
+            ("deploy = true\n", "deploy", 1, "a table"),
+        ]
+        for (text, key, line, expected) in cases {
+            #expect(throws: ConfigError.wrongType(path: "/p/c.toml", key: key, line: line, expected: expected)) {
+                try ConfigFile(text: text, path: "/p/c.toml")
+            }
         }
     }
 
