@@ -168,6 +168,9 @@ let package = Package(
             name: "LambdaConfigTests", dependencies: ["LambdaConfig", "BuildPlanner", "LambdaSupport"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "LambdaBuildTests", dependencies: ["LambdaBuild", "LambdaConfig"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "LambdaEmulatorTests", dependencies: ["LambdaEmulator", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(

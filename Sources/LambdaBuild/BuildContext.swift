@@ -89,7 +89,10 @@ public struct BuildContext: Sendable {
 
     /// `path` as a person would like to read it: relative to the current
     /// directory when inside it.
-    public func displayPath(_ path: String) -> String {
+    public func displayPath(_ path: String) -> String { Self.displayPath(path, currentDirectory: currentDirectory) }
+
+    /// The same for a caller without a context (deploy's `--print-config`).
+    public static func displayPath(_ path: String, currentDirectory: String) -> String {
         let base = currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/"
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }

@@ -90,6 +90,7 @@ extension BuildSettings {
 /// The values a setting with a fixed set of choices accepts, for checking
 /// every layer (`Configuration.checkValues`): a `compiler` in the file that
 /// `--compiler` hides today is still a mistake, and says where it is.
+/// Deploy settings are `DeployChoices`' (nil here: a build does not read them).
 enum SettingChoices {
     static func expected(_ setting: Setting, _ value: SettingValue) -> String? {
         let choices: [String]
@@ -110,6 +111,16 @@ enum SettingChoices {
 }
 
 extension Configuration {
+    /// Deploy's check of every layer: its own settings (`DeployChoices`, in
+    /// LambdaConfig) and the runtime it shares with the build. The build's
+    /// other settings are the build's to check, as a build ignores deploy's.
+    public func checkDeployValues() throws {
+        try checkValues { setting, value in
+            if setting.isDeploy { return DeployChoices.expected(setting, value) }
+            return setting == .runtime ? SettingChoices.expected(setting, value) : nil
+        }
+    }
+
     /// What a `[functions.<product>]` table (or a per-function flag) changes
     /// for `product`, as planner overrides; nil when nothing differs from the run's settings.
     func overrides(for product: String) throws -> ProductOverrides? {

@@ -1,16 +1,39 @@
 import BuildPlanner
-import LambdaConfig
+public import LambdaConfig
 
-/// `--print-config`: the settings each function is built with, as TOML, and
-/// after each value where it came from.
-struct ConfigRenderer {
-    var context: BuildContext
+/// `--print-config`: the settings each function is built (or deployed) with,
+/// as TOML, and after each value where it came from. Public for the deploy
+/// workflow, which prints its settings the same way (`renderDeploy`, `deployJSON`).
+public struct ConfigRenderer: Sendable {
+    /// Paths inside it are shown relative to it.
+    public var currentDirectory: String
+
+    public init(currentDirectory: String) {
+        self.currentDirectory = currentDirectory
+    }
+
+    init(context: BuildContext) {
+        self.init(currentDirectory: context.currentDirectory)
+    }
 
     /// What a setting is when no layer sets it.
     static func defaultValue(of setting: Setting) -> String {
+        switch setting {
+        case .memory: return "\(DeployChoices.memory.lowerBound)"
+        case .timeout: return "3"
+        case .functionURLAuth: return "\"none\" (with function-url)"
+        case .iamRole: return "the swift-lambda-execution role, created when missing"
+        case .region: return "AWS_REGION, AWS_DEFAULT_REGION or the profile's"
+        case .profile: return "AWS_PROFILE, else \"default\""
+        case .endpointURL: return "AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, else AWS's"
+        case .s3Bucket: return "swift-lambda-<account>-<region> for zips over 50 MB, created when missing"
+        default: break
+        }
         switch setting.type {
         case .bool: return setting == .glibcCompat ? "(chosen for the target)" : "false"
         case .list: return "[]"
+        case .table: return "{}"
+        case .integer: return "not set"
         case .string:
             switch setting {
             case .outputFormat: return "\"binary\""
@@ -24,19 +47,32 @@ struct ConfigRenderer {
         }
     }
 
-    /// What `--print-config` shows: the `[build]` settings of the run, then
-    /// each function's own, resolved in the configuration of its member.
+    /// What `--print-config` shows: the `[build]` (or `[deploy]`) settings of
+    /// the run, then each function's own, resolved in the configuration of its member.
     struct Section {
         var table: String
         var settings: [(setting: Setting, resolved: Configuration.Resolved?)]
     }
 
+    /// The command whose settings are shown.
+    enum Command { case build, deploy }
+
     /// `memberOf` maps each product to its member's root, so a member's own file applies to it.
-    func sections(_ configuration: Configuration, products: [String], memberOf: [String: String]) -> [Section] {
+    func sections(_ configuration: Configuration, products: [String], memberOf: [String: String], command: Command = .build) -> [Section] {
+        if command == .deploy {
+            // The runtime is the build's, read from [build]: the one the artifact was checked against.
+            let runWide = Setting.deployRunWide + [.runtime]
+            return [Section(table: "deploy", settings: runWide.map { ($0, configuration.value(of: $0)) })]
+                + products.sorted().map { product in
+                    let scoped = memberOf[product].map(configuration.scoped(toMember:)) ?? configuration
+                    return Section(
+                        table: "functions.\(product)", settings: Setting.deployPerFunction.map { ($0, scoped.value(of: $0, for: product)) })
+                }
+        }
         var sections = [
             Section(
                 table: "build",
-                settings: Setting.allCases.filter { !Setting.perFunction.contains($0) || $0 == .flatten }.map { setting in
+                settings: Setting.build.filter { !Setting.perFunction.contains($0) || $0 == .flatten }.map { setting in
                     (setting, setting == .flatten ? (try? configuration.flattenedProduct()) ?? nil : configuration.value(of: setting))
                 })
         ]
@@ -53,14 +89,30 @@ struct ConfigRenderer {
     }
 
     func render(_ configuration: Configuration, products: [String], memberOf: [String: String] = [:]) -> [String] {
-        var lines = [
-            "# Resolved settings; layers, lowest first: SWIFT_LAMBDA_* variables, \(ConfigFile.defaultName) [build], [functions.<product>], a workspace member's own \(ConfigFile.defaultName), flags."
-        ]
-        if let file = configuration.file { lines.append("# Configuration file: \(context.displayPath(file.path))") }
+        render(
+            configuration, products: products, memberOf: memberOf, command: .build,
+            header: "# Resolved settings; layers, lowest first: SWIFT_LAMBDA_* variables, \(ConfigFile.defaultName) [build], [functions.<product>], a workspace member's own \(ConfigFile.defaultName), flags.")
+    }
+
+    /// Deploy's `--print-config`: `[deploy]` (the run's connection, bucket and
+    /// runtime), then `[functions.<product>]` for each of `products`, each value
+    /// with its origins, or the default that applies when no layer sets it.
+    /// `memberOf` maps a product to its workspace member's root, so that member's own file applies.
+    public func renderDeploy(_ configuration: Configuration, products: [String], memberOf: [String: String] = [:]) -> [String] {
+        render(
+            configuration, products: products, memberOf: memberOf, command: .deploy,
+            header: "# Resolved deploy settings; layers, lowest first: SWIFT_LAMBDA_* variables, \(ConfigFile.defaultName) [deploy] ([build] for runtime), [functions.<product>], a workspace member's own \(ConfigFile.defaultName), flags.")
+    }
+
+    private func render(
+        _ configuration: Configuration, products: [String], memberOf: [String: String], command: Command, header: String
+    ) -> [String] {
+        var lines = [header]
+        if let file = configuration.file { lines.append("# Configuration file: \(displayPath(file.path))") }
         for root in configuration.members.keys.sorted() {
-            if let file = configuration.members[root] { lines.append("# Member configuration file: \(context.displayPath(file.path))") }
+            if let file = configuration.members[root] { lines.append("# Member configuration file: \(displayPath(file.path))") }
         }
-        for (index, section) in sections(configuration, products: products, memberOf: memberOf).enumerated() {
+        for (index, section) in sections(configuration, products: products, memberOf: memberOf, command: command).enumerated() {
             if index > 0 { lines.append("") }
             lines.append("[\(section.table)]")
             lines += section.settings.map { line($0.setting, $0.resolved) }
@@ -71,7 +123,16 @@ struct ConfigRenderer {
     /// `--print-config --message-format json`: one object, each table's settings with their value and origins
     /// (or, when no layer sets one, `default`: what applies instead).
     func json(_ configuration: Configuration, products: [String], memberOf: [String: String] = [:]) -> String {
-        let tables = sections(configuration, products: products, memberOf: memberOf).map { section in
+        json(configuration, products: products, memberOf: memberOf, command: .build)
+    }
+
+    /// `renderDeploy` as one JSON object, the shape of build's `--print-config --message-format json`.
+    public func deployJSON(_ configuration: Configuration, products: [String], memberOf: [String: String] = [:]) -> String {
+        json(configuration, products: products, memberOf: memberOf, command: .deploy)
+    }
+
+    private func json(_ configuration: Configuration, products: [String], memberOf: [String: String], command: Command) -> String {
+        let tables = sections(configuration, products: products, memberOf: memberOf, command: command).map { section in
             JSONMessages.ConfigTable(
                 table: section.table,
                 settings: Dictionary(uniqueKeysWithValues: section.settings.map { setting, resolved in
@@ -81,12 +142,14 @@ struct ConfigRenderer {
                 }))
         }
         let files = [configuration.file].compactMap { $0 } + configuration.members.keys.sorted().compactMap { configuration.members[$0] }
-        return JSONMessages.encode(JSONMessages.Config(files: files.map { context.displayPath($0.path) }, tables: tables))
+        return JSONMessages.encode(JSONMessages.Config(files: files.map { displayPath($0.path) }, tables: tables))
     }
+
+    private func displayPath(_ path: String) -> String { BuildContext.displayPath(path, currentDirectory: currentDirectory) }
 
     private func describe(_ origin: Origin) -> String {
         if case .file(let path, let table, let line) = origin.source {
-            return "\(context.displayPath(path))\(line.map { ":\($0)" } ?? "") [\(table)]"
+            return "\(displayPath(path))\(line.map { ":\($0)" } ?? "") [\(table)]"
         }
         return origin.description
     }

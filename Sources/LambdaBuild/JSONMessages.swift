@@ -82,7 +82,7 @@ enum JSONMessages {
         var `default`: String?
     }
 
-    /// A setting's value as JSON: a boolean, a string or an array of strings.
+    /// A setting's value as JSON: a boolean, a string, an array of strings, an integer or an object of strings.
     struct Value: Encodable {
         var setting: SettingValue
         init(_ setting: SettingValue) { self.setting = setting }
@@ -93,6 +93,8 @@ enum JSONMessages {
             case .bool(let value): try container.encode(value)
             case .string(let value): try container.encode(value)
             case .list(let values): try container.encode(values)
+            case .integer(let value): try container.encode(value)
+            case .table(let entries): try container.encode(entries)
             }
         }
     }

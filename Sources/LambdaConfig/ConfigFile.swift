@@ -2,8 +2,9 @@ import Foundation
 import LambdaSupport
 import TOMLKit
 
-/// `swift-lambda.toml`: a `[build]` table of build options, one
-/// `[functions.<product>]` table per function that differs, and
+/// `swift-lambda.toml`: a `[build]` table of build options, a `[deploy]`
+/// table of deploy options, one `[functions.<product>]` table per function
+/// that differs (build and deploy keys both), and
 /// `[workspace] members` for a repository of several packages. Every key is
 /// checked: an unknown key or a wrong type is an error naming the file, the
 /// key and its line, because a setting that is silently ignored is a
@@ -13,6 +14,8 @@ public struct ConfigFile: Sendable, Equatable {
 
     public var path: String
     public var build: Layer
+    /// `[deploy]`: the deploy settings of the run and of every function.
+    public var deploy: Layer
     /// By product name.
     public var functions: [String: Layer]
     /// `[workspace] members`: globs relative to the file's directory; nil without a `[workspace]` table.
@@ -39,6 +42,7 @@ public struct ConfigFile: Sendable, Equatable {
         }
         let directory = (path as NSString).deletingLastPathComponent
         build = Layer()
+        deploy = Layer()
         functions = [:]
         functionLines = [:]
         workspaceMembers = nil
@@ -48,14 +52,17 @@ public struct ConfigFile: Sendable, Equatable {
             switch key {
             case "build":
                 guard let build = value?.table else { throw wrongType("build", expected: "a table", locator) }
-                self.build = try Self.layer(build, table: "build", allowed: Setting.allCases, path: path, directory: directory, locator: locator)
+                self.build = try Self.layer(build, table: "build", allowed: Setting.build, path: path, directory: directory, locator: locator)
+            case "deploy":
+                guard let deploy = value?.table else { throw wrongType("deploy", expected: "a table", locator) }
+                self.deploy = try Self.layer(deploy, table: "deploy", allowed: Setting.deploy, path: path, directory: directory, locator: locator)
             case "functions":
                 guard let functions = value?.table else { throw wrongType("functions", expected: "a table", locator) }
                 for product in functions.keys.sorted() {
                     let name = "functions.\(product)"
                     guard let settings = functions[product]?.table else { throw wrongType(name, expected: "a table", locator) }
                     self.functions[product] = try Self.layer(
-                        settings, table: name, allowed: Setting.perFunction, path: path, directory: directory, locator: locator)
+                        settings, table: name, allowed: Setting.functionTable, path: path, directory: directory, locator: locator)
                     functionLines[product] = locator.line(ofTable: name)
                 }
             case "workspace":
@@ -75,7 +82,7 @@ public struct ConfigFile: Sendable, Equatable {
             default:
                 throw ConfigError.unknownKey(
                     path: path, key: key, line: locator.line(ofTable: key) ?? locator.line(of: key, inTable: ""),
-                    known: ["build", "functions", "workspace"])
+                    known: ["build", "deploy", "functions", "workspace"])
             }
         }
 
@@ -89,7 +96,7 @@ public struct ConfigFile: Sendable, Equatable {
     ) throws -> Layer {
         var layer = Layer()
         for key in table.keys.sorted() {
-            let line = locator.line(of: key, inTable: name)
+            let line = locator.line(of: key, inTable: name) ?? locator.line(ofTable: "\(name).\(key)")
             guard let setting = Setting(rawValue: key), allowed.contains(setting) else {
                 throw ConfigError.unknownKey(path: path, key: "\(name).\(key)", line: line, known: allowed.map(\.rawValue).sorted())
             }
@@ -100,6 +107,8 @@ public struct ConfigFile: Sendable, Equatable {
             case .bool: value = table[key]?.bool.map(SettingValue.bool)
             case .string: value = table[key]?.string.map(SettingValue.string)
             case .list: value = table[key].flatMap(strings).map(SettingValue.list)
+            case .integer: value = table[key]?.int.map(SettingValue.integer)
+            case .table: value = table[key]?.table.flatMap(stringTable).map(SettingValue.table)
             }
             guard let value else {
                 throw ConfigError.wrongType(path: path, key: "\(name).\(key)", line: line, expected: type.description)
@@ -107,6 +116,16 @@ public struct ConfigFile: Sendable, Equatable {
             layer.set(setting, value, from: Origin(.file(path: path, table: name, line: line), baseDirectory: directory))
         }
         return layer
+    }
+
+    /// An inline table (or a `[deploy.env]` table) whose every value is a string.
+    static func stringTable(_ table: TOMLTable) -> [String: String]? {
+        var entries: [String: String] = [:]
+        for key in table.keys {
+            guard let string = table[key]?.string else { return nil }
+            entries[key] = string
+        }
+        return entries
     }
 
     static func strings(_ value: any TOMLValueConvertible) -> [String]? {
@@ -178,6 +197,7 @@ extension ConfigError: CustomStringConvertible {
         case .syntax(let path, let line, let column, let message):
             return "\(path):\(line):\(column): \(message); fix the TOML syntax there"
         case .unknownKey(let path, let key, let line, let known):
+            if let placement = Self.placement(of: key) { return "\(at(path, line)): unknown key '\(key)'; \(placement)" }
             if let nearest = Suggestion.nearest(to: String(key.split(separator: ".").last ?? ""), among: known) {
                 return "\(at(path, line)): unknown key '\(key)'; did you mean '\(nearest)'?"
             }
@@ -191,6 +211,28 @@ extension ConfigError: CustomStringConvertible {
         case .twoFlattened(let first, let second):
             return "both \(first) and \(second) ask to be flattened into the lambda directory; only one bootstrap fits there"
         }
+    }
+
+    /// Where a key that is a setting of the other command belongs: a deploy
+    /// key in `[build]`, a build key in `[deploy]`, a run-wide deploy key in a
+    /// function's table. Nil for typos (and build's own misplaced keys, whose wording stays).
+    static func placement(of key: String) -> String? {
+        let parts = key.split(separator: ".").map(String.init)
+        guard parts.count >= 2, let setting = Setting(rawValue: parts[parts.count - 1]) else { return nil }
+        let table = parts.dropLast().joined(separator: ".")
+        let deployTables = Setting.deployRunWide.contains(setting) ? "[deploy]" : "[deploy] or [functions.<product>]"
+        if table == "build", setting.isDeploy {
+            return "\(setting.rawValue) is a deploy setting; set it in \(deployTables)"
+        }
+        if table == "deploy", !setting.isDeploy {
+            let buildTables = Setting.perFunction.contains(setting) ? "[build] or [functions.<product>]" : "[build]"
+            let uses = setting == .runtime ? " (deploy uses the runtime the build checked against)" : ""
+            return "\(setting.rawValue) is a build setting; set it in \(buildTables)\(uses)"
+        }
+        if table.hasPrefix("functions."), Setting.deployRunWide.contains(setting) {
+            return "\(setting.rawValue) applies to the whole deploy; set it in [deploy]"
+        }
+        return nil
     }
 }
 

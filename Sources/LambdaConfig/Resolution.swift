@@ -2,11 +2,12 @@ import Foundation
 import LambdaSupport
 
 /// The settings of one run, layered lowest first: `SWIFT_LAMBDA_*`
-/// variables, the file's `[build]`, its `[functions.<product>]`, in a
-/// workspace the member package's own file (`[build]`, then
-/// `[functions.<product>]`), then the flags given. A layer without a setting
-/// leaves the one below it; lists (`include`) are merged across layers,
-/// duplicates dropped.
+/// variables, the file's `[build]` (`[deploy]` for a deploy setting), its
+/// `[functions.<product>]`, in a workspace the member package's own file
+/// (`[build]` or `[deploy]`, then `[functions.<product>]`), then the flags
+/// given. A layer without a setting leaves the one below it; lists
+/// (`include`, `layers`) are merged across layers, duplicates dropped, and
+/// tables (`env`, `tags`) key by key, the higher layer's value winning.
 public struct Configuration: Sendable, Equatable {
     public var environment: Layer
     public var file: ConfigFile?
@@ -75,11 +76,26 @@ public struct Configuration: Sendable, Equatable {
             warnings: unknownVariables(environment))
     }
 
+    /// What a member's own `[deploy]` sets that only the workspace's file or
+    /// the flags decide (the region, the bucket, ...), for deploy to print as
+    /// warnings; apart from `warnings` because a build reads no deploy setting.
+    public var deployWarnings: [ConfigWarning] {
+        members.keys.sorted().flatMap { root -> [ConfigWarning] in
+            guard let deploy = members[root]?.deploy else { return [] }
+            return deploy.values.keys.sorted().filter { Setting.deployRunWide.contains($0) }.compactMap { setting in
+                deploy.origins[setting].map { .runWideInMember(setting: setting.rawValue, origin: $0.description) }
+            }
+        }
+    }
+
+    /// The variables that name settings: `SWIFT_LAMBDA_` and the setting's name.
+    static let settingVariables = Setting.allCases.filter { $0.isReadFromEnvironment }.map(\.environmentVariable)
+
     /// `SWIFT_LAMBDA_` variables that are not settings (a typo does nothing, so it is said).
     public static func unknownVariables(_ environment: [String: String]) -> [ConfigWarning] {
-        let known = Setting.allCases.map(\.environmentVariable) + otherVariables
+        let known = settingVariables + otherVariables
         return environment.keys.filter { $0.hasPrefix("SWIFT_LAMBDA_") && !known.contains($0) }.sorted().map { name in
-            .unknownVariable(name, suggestion: Suggestion.nearest(to: name, among: Setting.allCases.map(\.environmentVariable)))
+            .unknownVariable(name, suggestion: Suggestion.nearest(to: name, among: settingVariables))
         }
     }
 
@@ -92,18 +108,26 @@ public struct Configuration: Sendable, Equatable {
     /// Checks every value of every layer, not only the one that wins: a bad
     /// value is a mistake even where a higher layer hides it today.
     /// `expected` returns what `setting` accepts when `value` is not valid.
+    /// A table is checked one entry at a time and named by its key alone:
+    /// `env` values may be secrets, and an error line must not show them.
     public func checkValues(_ expected: (Setting, SettingValue) -> String?) throws {
-        let tables = [environment, file?.build, flags].compactMap { $0 }
+        let tables = [environment, file?.build, file?.deploy, flags].compactMap { $0 }
             + (file.map { file in file.functions.keys.sorted().compactMap { file.functions[$0] } } ?? [])
             + members.keys.sorted().flatMap { root -> [Layer] in
                 guard let member = members[root] else { return [] }
-                return [member.build] + member.functions.keys.sorted().compactMap { member.functions[$0] }
+                return [member.build, member.deploy] + member.functions.keys.sorted().compactMap { member.functions[$0] }
             }
         for layer in tables {
             for setting in layer.values.keys.sorted() {
-                guard let value = layer.values[setting], let origin = layer.origins[setting], let accepted = expected(setting, value)
-                else { continue }
-                throw ConfigError.badValue(setting: setting.rawValue, origin: origin.description, value: "\(value.string ?? value.description)", expected: accepted)
+                guard let value = layer.values[setting], let origin = layer.origins[setting] else { continue }
+                if case .table(let entries) = value {
+                    for key in entries.keys.sorted() {
+                        guard let accepted = expected(setting, .table([key: entries[key] ?? ""])) else { continue }
+                        throw ConfigError.badValue(setting: setting.rawValue, origin: origin.description, value: "{ \(key) = … }", expected: accepted)
+                    }
+                } else if let accepted = expected(setting, value) {
+                    throw ConfigError.badValue(setting: setting.rawValue, origin: origin.description, value: "\(value.string ?? value.description)", expected: accepted)
+                }
             }
         }
     }
@@ -116,24 +140,41 @@ public struct Configuration: Sendable, Equatable {
 
     /// A setting for the whole run (not per function): flags, `[build]`, environment.
     /// Scoped to a member, that member's `[build]` comes between the workspace's file and the flags
-    /// for the settings a member decides (`perMember`).
+    /// for the settings a member decides (`perMember`). A deploy setting reads
+    /// `[deploy]` instead of `[build]`, the member's too when a function may change it.
     public func value(of setting: Setting) -> Resolved? {
+        if setting.isDeploy {
+            let member = Setting.deployPerFunction.contains(setting) ? memberFile?.deploy : nil
+            return resolve(setting, layers: [environment, file?.deploy, member, flags].compactMap { $0 })
+        }
         let member = Self.perMember.contains(setting) ? memberFile?.build : nil
         return resolve(setting, layers: [environment, file?.build, member, flags].compactMap { $0 })
     }
 
     /// A setting as it applies to `product` (of the member this is scoped to, in a workspace).
     public func value(of setting: Setting, for product: String) -> Resolved? {
-        guard Setting.perFunction.contains(setting), setting != .flatten else { return value(of: setting) }
+        let table: KeyPath<ConfigFile, Layer>
+        if Setting.deployPerFunction.contains(setting) {
+            table = \.deploy
+        } else if Setting.perFunction.contains(setting), setting != .flatten {
+            table = \.build
+        } else {
+            return value(of: setting)
+        }
         return resolve(
             setting,
-            layers: [environment, file?.build, file?.functions[product], memberFile?.build, memberFile?.functions[product], flags]
-                .compactMap { $0 })
+            layers: [
+                environment, file?[keyPath: table], file?.functions[product], memberFile?[keyPath: table],
+                memberFile?.functions[product], flags,
+            ].compactMap { $0 })
     }
 
-    /// Whether any file has a `[functions.<product>]` table for `product`.
+    /// Whether any file has a `[functions.<product>]` table for `product` that
+    /// changes how it is built (one of deploy settings only changes nothing the build does).
     public func hasFunctionTable(_ product: String) -> Bool {
-        file?.functions[product] != nil || memberFile?.functions[product] != nil
+        [file?.functions[product], memberFile?.functions[product]].contains { table in
+            table?.values.keys.contains { !$0.isDeploy } ?? false
+        }
     }
 
     /// The product flattened into the lambda directory, if any: `--flatten`,
@@ -155,6 +196,22 @@ public struct Configuration: Sendable, Equatable {
     }
 
     private func resolve(_ setting: Setting, layers: [Layer]) -> Resolved? {
+        if setting.type == .table {
+            var merged: [String: String] = [:]
+            var from: [String: Int] = [:]
+            for (index, layer) in layers.enumerated() {
+                for (key, value) in layer[setting]?.table ?? [:] {
+                    merged[key] = value
+                    from[key] = index
+                }
+            }
+            // Every layer some key still comes from; an empty table (`env = {}`) counts only when all are.
+            let writers = layers.indices.filter { layers[$0][setting] != nil }
+            guard !writers.isEmpty else { return nil }
+            let sources = Set(from.values)
+            let contributing = merged.isEmpty ? writers : writers.filter { sources.contains($0) }
+            return Resolved(value: .table(merged), origins: contributing.compactMap { layers[$0].origins[setting] })
+        }
         if setting.type == .list {
             var merged: [String] = []
             var origins: [Origin] = []
@@ -173,11 +230,11 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// The `SWIFT_LAMBDA_*` variables of `environment` that name settings.
-    /// Booleans are `1/true/yes/on` or `0/false/no/off`; lists are comma-separated.
+    /// Booleans are `1/true/yes/on` or `0/false/no/off`; lists are comma-separated; integers decimal.
     /// Other `SWIFT_LAMBDA_` variables are not settings and are left alone.
     public static func environmentLayer(_ environment: [String: String], currentDirectory: String) throws -> Layer {
         var layer = Layer()
-        for setting in Setting.allCases {
+        for setting in Setting.allCases where setting.isReadFromEnvironment {
             let variable = setting.environmentVariable
             guard let raw = environment[variable], !raw.isEmpty else { continue }
             let origin = Origin(.environment(variable: variable), baseDirectory: currentDirectory)
@@ -192,6 +249,13 @@ public struct Configuration: Sendable, Equatable {
                 layer.set(setting, .string(raw), from: origin)
             case .list:
                 layer.set(setting, .list(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }), from: origin)
+            case .integer:
+                guard let integer = Int(raw.trimmingCharacters(in: .whitespaces)) else {
+                    throw ConfigError.badValue(setting: setting.rawValue, origin: variable, value: raw, expected: Setting.ValueType.integer.description)
+                }
+                layer.set(setting, .integer(integer), from: origin)
+            case .table:
+                continue  // not read from the environment
             }
         }
         return layer

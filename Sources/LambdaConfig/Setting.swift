@@ -1,9 +1,11 @@
 import BuildPlanner
 import LambdaSupport
 
-/// Every build option that can be set outside the command line, named as
-/// its long flag, so `--output-format` is `output-format` in
+/// Every build and deploy option that can be set outside the command line,
+/// named as its long flag, so `--output-format` is `output-format` in
 /// `swift-lambda.toml` and `SWIFT_LAMBDA_OUTPUT_FORMAT` in the environment.
+/// One enum for both commands, so one set of layers, origins and checks
+/// serves both; `Setting.build` and `Setting.deploy` say which command reads which.
 public enum Setting: String, Sendable, CaseIterable, Comparable {
     case release
     case outputFormat = "output-format"
@@ -26,14 +28,37 @@ public enum Setting: String, Sendable, CaseIterable, Comparable {
     case `internal`
     case flatten
 
+    // Deploy settings of the whole run (`[deploy]`); see DeploySettings.swift.
+    case region
+    case profile
+    case endpointURL = "endpoint-url"
+    case s3Bucket = "s3-bucket"
+    // Deploy settings a function may change (`[deploy]`, `[functions.<product>]`).
+    case iamRole = "iam-role"
+    case memory
+    case timeout
+    case env
+    case envFile = "env-file"
+    case tags
+    /// `--layer`, repeatable.
+    case layers
+    /// The function's description (not `description`, which would read as CustomStringConvertible's).
+    case functionDescription = "description"
+    case publish
+    case alias
+    case functionURL = "function-url"
+    case functionURLAuth = "function-url-auth"
+
     public enum ValueType: Sendable, Equatable, CustomStringConvertible {
-        case bool, string, list
+        case bool, string, list, integer, table
 
         public var description: String {
             switch self {
             case .bool: "a boolean (true or false)"
             case .string: "a string"
             case .list: "an array of strings"
+            case .integer: "an integer"
+            case .table: "a table of strings ({ KEY = \"value\" })"
             }
         }
     }
@@ -42,22 +67,28 @@ public enum Setting: String, Sendable, CaseIterable, Comparable {
     /// there and is a boolean in `[functions.<product>]`.
     public var type: ValueType {
         switch self {
-        case .release, .arm64, .x86_64, .skipChecks, .bundleLibs, .disableOptimizations, .glibcCompat, .extension, .internal:
+        case .release, .arm64, .x86_64, .skipChecks, .bundleLibs, .disableOptimizations, .glibcCompat, .extension, .internal,
+            .publish, .functionURL:
             return .bool
-        case .include:
+        case .include, .layers:
             return .list
+        case .memory, .timeout:
+            return .integer
+        case .env, .tags:
+            return .table
         default:
             return .string
         }
     }
 
-    /// Settings a single function may change (`[functions.<product>]`).
+    /// Build settings a single function may change (`[functions.<product>]`,
+    /// which also takes `deployPerFunction`).
     public static let perFunction: [Setting] = [.include, .extension, .internal, .outputFormat, .flatten]
 
     /// A value that names a path, resolved against where it was written.
-    public var isPath: Bool { self == .lambdaDir || self == .swiftSDKsPath || self == .include }
+    public var isPath: Bool { self == .lambdaDir || self == .swiftSDKsPath || self == .include || self == .envFile }
 
-    /// `SWIFT_LAMBDA_OUTPUT_FORMAT` for `output-format`.
+    /// `SWIFT_LAMBDA_OUTPUT_FORMAT` for `output-format`; read only when `isReadFromEnvironment`.
     public var environmentVariable: String {
         "SWIFT_LAMBDA_" + rawValue.uppercased().replacing("-", with: "_")
     }
@@ -69,23 +100,38 @@ public enum SettingValue: Sendable, Equatable, CustomStringConvertible {
     case bool(Bool)
     case string(String)
     case list([String])
+    case integer(Int)
+    /// An inline table of strings (`env`, `tags`).
+    case table([String: String])
 
     public var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
     public var string: String? { if case .string(let value) = self { value } else { nil } }
     public var list: [String]? { if case .list(let value) = self { value } else { nil } }
+    public var integer: Int? { if case .integer(let value) = self { value } else { nil } }
+    public var table: [String: String]? { if case .table(let value) = self { value } else { nil } }
 
-    /// As TOML writes it.
+    /// As TOML writes it; a table's keys sorted.
     public var description: String {
         switch self {
         case .bool(let value): return "\(value)"
         case .string(let value): return quoted(value)
         case .list(let values): return "[" + values.map(quoted).joined(separator: ", ") + "]"
+        case .integer(let value): return "\(value)"
+        case .table(let entries) where entries.isEmpty: return "{}"
+        case .table(let entries):
+            return "{ " + entries.keys.sorted().map { "\(tomlKey($0)) = \(quoted(entries[$0] ?? ""))" }.joined(separator: ", ") + " }"
         }
     }
 }
 
 private func quoted(_ value: String) -> String {
     "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+}
+
+/// A bare key when TOML allows one (`A-Za-z0-9_-`), else quoted.
+private func tomlKey(_ key: String) -> String {
+    let bare = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+    return bare ? key : quoted(key)
 }
 
 /// Where a value came from, for `--print-config` and error messages; the
@@ -149,7 +195,7 @@ public struct Layer: Sendable, Equatable {
                 else { return include }
                 return "\(spec.destination):\(FileSystem.absolute(spec.source, relativeTo: base))"
             })
-        case .bool:
+        case .bool, .integer, .table:
             return value
         }
     }
