@@ -12,12 +12,17 @@ public enum LambdaDirectory {
         packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
     ) throws -> (path: String, warnings: [ConfigWarning]) {
         if let lambdaDirectory {
-            return (FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory), Configuration.unknownVariables(environment))
+            return (
+                FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory),
+                Configuration.unknownVariables(environment)
+            )
         }
         let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
         let configuration = try Configuration.load(
             root: root, environment: environment, currentDirectory: currentDirectory)
-        let path = configuration.value(of: .lambdaDir)?.value.string.map { FileSystem.absolute($0, relativeTo: currentDirectory) }
+        let path = configuration.value(of: .lambdaDir)?.value.string.map {
+            FileSystem.absolute($0, relativeTo: currentDirectory)
+        }
         return (path ?? "\(root)/target/lambda", configuration.warnings)
     }
 }
