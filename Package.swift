@@ -121,6 +121,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Deploying to AWS Lambda: what `build` wrote, as the zips to upload.
+        .target(
+            name: "LambdaDeploy",
+            dependencies: ["Archiver", "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
+
         // Benchmarks/zip.sh: the zip writer against Info-ZIP zip.
         .executableTarget(
             name: "zip-benchmark",
@@ -176,6 +183,10 @@ let package = Package(
         .testTarget(
             name: "LambdaInvokeTests",
             dependencies: ["LambdaInvoke", "LambdaEmulator", "LambdaSupport", "Archiver", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaDeployTests",
+            dependencies: ["LambdaDeploy", "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ProjectTemplatesTests",

@@ -128,6 +128,21 @@ public struct ArtifactContents: Sendable, Equatable {
         return entries + directories.subtracting(listed).map { ArchiveEntry.directory($0) }
     }
 
+    /// The zip of `artifact` in `layout`, written by the one writer every artifact zip goes through.
+    func writeZip(for artifact: PlannedArtifact, layout: ArtifactLayout, to destination: String, options: ZipOptions) throws
+        -> ZipSummary
+    {
+        try ZipWriter.write(zipEntries(for: artifact, layout: layout), to: destination, options: options)
+    }
+
+    /// What the artifact unpacks to: the bytes of every file of its parts (Lambda's unzipped size).
+    public func unzippedBytes() throws -> Int64 {
+        try parts.flatMap(\.entries).reduce(0) { total, entry in
+            if case .file(let source, _) = entry.kind { return total + (try FileSystem.size(of: source)) }
+            return total
+        }
+    }
+
     private var sourceOfExecutable: String {
         if case .file(let source, _) = executable.entries[0].kind { return source }
         return ""

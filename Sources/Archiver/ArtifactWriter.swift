@@ -119,15 +119,11 @@ public enum ArtifactWriter {
             for part in contents.bundles + contents.includes + contents.libraries {
                 try materialize(part, at: try stagingLocation(for: part.path))
             }
-            staged.unzippedBytes = try contents.parts.flatMap(\.entries).reduce(0) { total, entry in
-                if case .file(let source, _) = entry.kind { return total + (try FileSystem.size(of: source)) }
-                return total
-            }
+            staged.unzippedBytes = try contents.unzippedBytes()
             if let zip = artifact.zip {
                 let relative = relativePath(of: zip.path, under: artifact.root)
                 let location = try stagingLocation(for: relative)
-                let summary = try ZipWriter.write(
-                    contents.zipEntries(for: artifact, layout: zip.layout), to: location, options: zipOptions)
+                let summary = try contents.writeZip(for: artifact, layout: zip.layout, to: location, options: zipOptions)
                 staged.zip = ZipSummary(path: zip.path, size: summary.size, sha256: summary.sha256)
             }
         } catch {
@@ -135,6 +131,21 @@ public enum ArtifactWriter {
             throw error
         }
         return staged
+    }
+
+    /// The zip `stage` would write for `artifact` (in `artifact.zip`'s layout), made from its parts
+    /// as they are on disk now: `executableSource` is the executable's bytes (a built directory's
+    /// own `bootstrap`). `deploy` zips an artifact built without a zip through this, so what it
+    /// uploads is, byte for byte, what `--output-format zip` writes. Returns the zip and what it
+    /// unpacks to.
+    public static func writeZip(
+        of artifact: PlannedArtifact, executableSource: String, currentDirectory: String, to destination: String,
+        options: ZipOptions
+    ) throws -> (zip: ZipSummary, unzippedBytes: Int64) {
+        let layout = artifact.zip?.layout ?? artifact.layout
+        let contents = try ArtifactContents.resolve(artifact, executableSource: executableSource, currentDirectory: currentDirectory)
+        let unzipped = try contents.unzippedBytes()
+        return (try contents.writeZip(for: artifact, layout: layout, to: destination, options: options), unzipped)
     }
 
     /// Writes a part's entries under `location` (which stands for the part's path).

@@ -92,6 +92,23 @@ final class LibArchiveZipReader {
         return extracted
     }
 
+    /// Every entry as stored, read without writing anything (the data is skipped).
+    func listAll() throws -> [ExtractedEntry] {
+        var listed: [ExtractedEntry] = []
+        var entry: OpaquePointer?
+        while true {
+            let status = archive_read_next_header(archive, &entry)
+            if status == ARCHIVE_EOF { return listed }
+            guard status >= ARCHIVE_WARN, let entry else {
+                throw ArchiverError.unreadableArchive(path: path, message: readError())
+            }
+            listed.append(Self.describe(entry, name: Self.pathname(of: entry)))
+            guard archive_read_data_skip(archive) >= ARCHIVE_WARN else {
+                throw ArchiverError.unreadableArchive(path: path, message: readError())
+            }
+        }
+    }
+
     private func copyData(of name: String) throws {
         var buffer: UnsafeRawPointer?
         var size = 0

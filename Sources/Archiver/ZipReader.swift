@@ -42,6 +42,12 @@ public enum ZipReader {
         }
     }
 
+    /// The entries of `zip` as stored (name, kind, mode, size), unpacking nothing: what a zip
+    /// holds and unpacks to, for a zip that is only to be uploaded.
+    public static func entries(of zip: String) throws -> [ExtractedEntry] {
+        try LibArchiveZipReader.withUTF8Names { try LibArchiveZipReader(path: zip).listAll() }
+    }
+
     private static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {

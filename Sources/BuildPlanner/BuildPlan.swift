@@ -68,6 +68,17 @@ public struct ArtifactLayout: Sendable, Equatable {
     /// Lambda's `LD_LIBRARY_PATH`, so no rpath is needed.
     public static let libraryDirectory = "lib"
 
+    /// A function's layout, on disk and in its zip: the custom runtime is `bootstrap` at the root.
+    public static let function = ArtifactLayout(executable: "bootstrap")
+
+    /// An extension's layer zip: `extensions/<name>` with an explicit `extensions/` entry (what
+    /// Lambda runs from `/opt/extensions`), or `<name>` at the root when it runs inside the
+    /// function's process. Shared by the planner and by `deploy`, which zips a binary-only
+    /// extension as `build --output-format zip` would have.
+    public static func extensionZip(_ name: String, internal isInternal: Bool) -> ArtifactLayout {
+        isInternal ? ArtifactLayout(executable: name) : ArtifactLayout(executable: "extensions/\(name)", directories: ["extensions"])
+    }
+
     /// Where a bundle goes: beside the executable.
     public func bundlePath(_ bundle: PlannedBundle) -> String {
         executableDirectory.isEmpty ? bundle.name : "\(executableDirectory)/\(bundle.name)"

@@ -63,18 +63,14 @@ public enum Planner {
         switch options.kind {
         case .function:
             root = flattened ? base : "\(base)/\(product.name)"
-            layout = ArtifactLayout(executable: "bootstrap")
+            layout = .function
             zip = PlannedZip(path: "\(root)/bootstrap.zip", layout: layout)
         case .extension(let isInternal):
             // The root is the layer's: what is under it lands in /opt.
             root = base
             layout = ArtifactLayout(executable: flattened ? product.name : "extensions/\(product.name)")
             let zipPath = flattened ? "\(base)/\(product.name).zip" : "\(base)/extensions/\(product.name).zip"
-            zip = PlannedZip(
-                path: zipPath,
-                layout: isInternal
-                    ? ArtifactLayout(executable: product.name)
-                    : ArtifactLayout(executable: "extensions/\(product.name)", directories: ["extensions"]))
+            zip = PlannedZip(path: zipPath, layout: .extensionZip(product.name, internal: isInternal))
         }
         if options.outputFormat == .binary { zip = nil }
 

@@ -37,11 +37,7 @@ public struct PreparedArtifacts: Sendable {
 
 /// Finds the artifacts `swift-lambda build` wrote and makes them runnable.
 public enum ArtifactLocator {
-    /// `--lambda-dir` (relative to the current directory); else `lambda-dir` as `build`
-    /// resolves it without flags (the package's `swift-lambda.toml` over
-    /// `SWIFT_LAMBDA_LAMBDA_DIR`); else `target/lambda` under `--package-path` or the current
-    /// directory: wherever `build` put the artifacts. The warnings are the configuration's
-    /// (an unknown `SWIFT_LAMBDA_` variable), for the caller to print as `build` does.
+    /// `LambdaDirectory.locate`'s path: wherever `build` put the artifacts.
     public static func lambdaDirectory(
         packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
     ) throws -> String {
@@ -50,18 +46,12 @@ public enum ArtifactLocator {
         ).path
     }
 
-    /// `lambdaDirectory`, with the configuration's warnings.
+    /// `LambdaDirectory.locate` (LambdaConfig), which `deploy` shares, with the configuration's warnings.
     public static func locateLambdaDirectory(
         packagePath: String?, lambdaDirectory: String?, currentDirectory: String, environment: [String: String] = [:]
     ) throws -> (path: String, warnings: [ConfigWarning]) {
-        if let lambdaDirectory {
-            return (FileSystem.absolute(lambdaDirectory, relativeTo: currentDirectory), Configuration.unknownVariables(environment))
-        }
-        let root = packagePath.map { FileSystem.absolute($0, relativeTo: currentDirectory) } ?? currentDirectory
-        let configuration = try Configuration.load(
-            root: root, environment: environment, currentDirectory: currentDirectory)
-        let path = configuration.value(of: .lambdaDir)?.value.string.map { FileSystem.absolute($0, relativeTo: currentDirectory) }
-        return (path ?? "\(root)/target/lambda", configuration.warnings)
+        try LambdaDirectory.locate(
+            packagePath: packagePath, lambdaDirectory: lambdaDirectory, currentDirectory: currentDirectory, environment: environment)
     }
 
     /// Checks that `<lambda-dir>/<function>/bootstrap` (or `bootstrap.zip`; with `flattened`,

@@ -61,6 +61,10 @@ public enum Staging {
         return ".\(name)\(marker)\(owner.pid)-\(owner.start)-\(token)"
     }
 
+    /// Whether `name` is an item a run staged (`.<name>.swift-lambda-...`, or a zip's temporary
+    /// file inside one), never a finished artifact: readers of a lambda directory skip these.
+    public static func isStaged(_ name: String) -> Bool { entry(named: name) != nil }
+
     /// What a directory entry's name says about who staged it.
     enum Entry: Equatable {
         case owned(Owner)
