@@ -100,7 +100,9 @@ let package = Package(
         // deploy, delete and invoke --remote: the built artifacts put on Lambda, nothing re-uploaded that did not change.
         .target(
             name: "LambdaDeploy",
-            dependencies: ["AWSClient", "Archiver", "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
+            dependencies: [
+                "AWSClient", "Archiver", "BuildPlanner", "ELFKit", "LambdaBuild", "LambdaChecks", "LambdaConfig", "LambdaSupport",
+            ],
             swiftSettings: strictSettings
         ),
         // Lambda's service emulated locally: the Runtime, Extensions and invoke APIs over SwiftNIO.
@@ -118,13 +120,6 @@ let package = Package(
         .target(
             name: "LambdaInvoke",
             dependencies: ["LambdaEmulator", "Archiver", "LambdaConfig", "LambdaSupport"],
-            swiftSettings: strictSettings
-        ),
-
-        // Deploying to AWS Lambda: what `build` wrote, as the zips to upload.
-        .target(
-            name: "LambdaDeploy",
-            dependencies: ["Archiver", "BuildPlanner", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport"],
             swiftSettings: strictSettings
         ),
 
