@@ -22,7 +22,8 @@ let package = Package(
         .executableTarget(
             name: "swift-lambda",
             dependencies: [
-                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaInvoke", "ProjectTemplates",
+                "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaDeploy", "LambdaInvoke",
+                "ProjectTemplates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), "LambdaSupport",
             ],
             swiftSettings: strictSettings
@@ -197,7 +198,7 @@ let package = Package(
         // deploy against moto, read back with boto3; the test tools' own checks.
         .testTarget(
             name: "DeployTests",
-            dependencies: ["LambdaTestSupport", "LambdaSupport", "LambdaDeploy", "AWSClient"],
+            dependencies: ["LambdaTestSupport", "LambdaSupport", "LambdaDeploy", "AWSClient", "Archiver"],
             swiftSettings: strictSettings
         ),
         .testTarget(

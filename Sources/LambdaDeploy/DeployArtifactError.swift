@@ -20,6 +20,7 @@ public enum DeployArtifactError: Error, Sendable, Equatable {
     case architectureUnreadable(path: String, reason: String)
     case unsupportedArchitecture(path: String, machine: String)
     case tooLarge(name: String, bytes: Int64, limit: Int64)
+    case zipUnreadable(path: String, reason: String)
 }
 
 extension DeployArtifactError: CustomStringConvertible {
@@ -56,6 +57,8 @@ extension DeployArtifactError: CustomStringConvertible {
         case .tooLarge(let name, let bytes, let limit):
             return
                 "'\(name)' is \(bytes) bytes unzipped, over Lambda's \(limit)-byte limit for a function; ship less (strip with --release, drop includes or bundled libraries)"
+        case .zipUnreadable(let path, let reason):
+            return "cannot read \(path): \(reason); build again"
         }
     }
 }

@@ -10,6 +10,8 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
     case badEnvironmentLine(path: String, line: Int, text: String)
     case badPair(flag: String, value: String)
     case functionError(String)
+    /// Some functions or extensions could not be deployed (each already reported).
+    case failed([String])
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(flag) '\(value)' is not KEY=VALUE; write it as \(flag) NAME=value"
         case .functionError(let message):
             return message
+        case .failed(let failures):
+            return failures.count == 1 ? failures[0] : "\(failures.count) deploys failed: " + failures.joined(separator: "; ")
         }
     }
 }

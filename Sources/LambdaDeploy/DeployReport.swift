@@ -1,6 +1,6 @@
 /// What happened to one function or extension, for the summary and `--message-format json`.
 public struct DeployReport: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable { case function, `extension` }
+    public typealias Kind = DeployableArtifact.Kind
 
     public var name: String
     public var kind: Kind

@@ -4,10 +4,10 @@ import Foundation
 /// One function to deploy: its zip and what it should be. `spec.layers` may hold layer names;
 /// they are resolved to version ARNs once the run's extensions are published.
 public struct DeployJob: Sendable {
-    public var zip: UploadableZip
+    public var zip: DeployZip
     public var spec: FunctionSpec
 
-    public init(zip: UploadableZip, spec: FunctionSpec) {
+    public init(zip: DeployZip, spec: FunctionSpec) {
         self.zip = zip
         self.spec = spec
     }
@@ -42,7 +42,7 @@ public struct DeployRun: Sendable {
         public var failures: [DeployFailure]
     }
 
-    public func run(extensions: [UploadableZip], functions: [DeployJob], runtimes: [String]) async -> Outcome {
+    public func run(extensions: [DeployZip], functions: [DeployJob], runtimes: [String]) async -> Outcome {
         let lambda = LambdaAPI(client: client)
         let uploader = CodeUploader(client: client, bucket: bucket)
         let layers = LayerDeployer(lambda: lambda, uploader: uploader, dryRun: dryRun)

@@ -1,34 +1,17 @@
 import AWSClient
-public import Foundation
+import Foundation
 
-/// The zip to upload for one function or extension, as deploy needs it.
-public struct UploadableZip: Sendable {
-    public var name: String
-    public var kind: DeployReport.Kind
-    /// `x86_64` or `arm64`, from the ELF.
-    public var architecture: String
-    /// Base64 SHA-256 of the zip (Lambda's `CodeSha256`).
-    public var codeSha256: String
-    public var size: Int
-    /// The bytes, read only when they are sent.
-    public var bytes: @Sendable () throws -> Data
-
-    public init(
-        name: String, kind: DeployReport.Kind, architecture: String, codeSha256: String, size: Int,
-        bytes: @escaping @Sendable () throws -> Data
-    ) {
-        self.name = name
-        self.kind = kind
-        self.architecture = architecture
-        self.codeSha256 = codeSha256
-        self.size = size
-        self.bytes = bytes
+extension DeployZip {
+    /// The bytes, read when they are sent.
+    func bytes() throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: zip.path))
+        } catch {
+            throw DeployArtifactError.zipUnreadable(path: zip.path, reason: (error as NSError).localizedDescription)
+        }
     }
 
-    /// The hex form of the digest, S3's `x-amz-content-sha256` and the object's key.
-    public var sha256Hex: String {
-        Data(base64Encoded: codeSha256).map { $0.map { String(format: "%02x", $0) }.joined() } ?? codeSha256
-    }
+    var size: Int { Int(zip.size) }
 }
 
 /// How long to wait for Lambda to finish an update before the next call.
@@ -56,7 +39,7 @@ struct FunctionDeployer: Sendable {
     var dryRun: Bool
     var wait: WaitPolicy
 
-    func deploy(_ spec: FunctionSpec, zip: UploadableZip) async throws -> DeployReport {
+    func deploy(_ spec: FunctionSpec, zip: DeployZip) async throws -> DeployReport {
         let started = Date()
         var remote = try await lambda.getFunction(spec.name)
         if let current = remote?.Configuration, !dryRun, Self.isBusy(current) {
@@ -80,7 +63,7 @@ struct FunctionDeployer: Sendable {
 
         if !dryRun {
             if plan.create || plan.updateCode {
-                let code = try await uploader.code(for: try zip.bytes(), name: spec.name, sha256Hex: zip.sha256Hex)
+                let code = try await uploader.code(for: try zip.bytes(), name: spec.name, sha256Hex: zip.zip.sha256Hex)
                 uploaded = zip.size
                 if plan.create {
                     configuration = try await create(spec, code: code, settings: plan.configuration, roleCreatedNow: roleCreatedNow)

@@ -30,7 +30,7 @@ public struct FunctionPlan: Sendable, Equatable {
             let settings = LambdaAPI.Settings(
                 role: spec.role ?? defaultRole, runtime: spec.runtime, handler: FunctionSpec.handler, description: spec.description,
                 timeout: spec.timeout, memorySize: spec.memory, environment: spec.environment, layers: spec.layers)
-            return FunctionPlan(create: true, configuration: settings, updateCode: false, tags: spec.tags, changes: ["create"])
+            return FunctionPlan(create: true, configuration: settings, updateCode: false, tags: spec.tags, changes: [])
         }
         var settings = LambdaAPI.Settings()
         var changes: [String] = []

@@ -7,11 +7,11 @@ struct LayerDeployer: Sendable {
     var uploader: CodeUploader
     var dryRun: Bool
 
-    func deploy(_ zip: UploadableZip, runtimes: [String], description: String?) async throws -> DeployReport {
+    func deploy(_ zip: DeployZip, runtimes: [String], description: String?) async throws -> DeployReport {
         let started = Date()
         let latest = try await lambda.latestLayerVersion(zip.name)
         if let latest, latest.Content?.CodeSha256 == zip.codeSha256,
-            latest.CompatibleArchitectures.map({ $0.contains(zip.architecture) }) ?? true
+            latest.CompatibleArchitectures.map({ $0.contains(zip.architecture.rawValue) }) ?? true
         {
             return DeployReport(
                 name: zip.name, kind: .extension, action: .unchanged, arn: latest.LayerVersionArn, codeSha256: zip.codeSha256,
@@ -24,9 +24,9 @@ struct LayerDeployer: Sendable {
                 name: zip.name, kind: .extension, action: action, arn: nil, codeSha256: zip.codeSha256, version: nil,
                 changes: changes, uploadedBytes: zip.size, seconds: Date().timeIntervalSince(started))
         }
-        let code = try await uploader.code(for: try zip.bytes(), name: zip.name, sha256Hex: zip.sha256Hex)
+        let code = try await uploader.code(for: try zip.bytes(), name: zip.name, sha256Hex: zip.zip.sha256Hex)
         let published = try await lambda.publishLayerVersion(
-            name: zip.name, code: code, description: description, runtimes: runtimes, architectures: [zip.architecture])
+            name: zip.name, code: code, description: description, runtimes: runtimes, architectures: [zip.architecture.rawValue])
         return DeployReport(
             name: zip.name, kind: .extension, action: action, arn: published.LayerVersionArn, codeSha256: zip.codeSha256,
             version: published.Version.map(String.init), changes: changes, uploadedBytes: zip.size,

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LambdaDeploy
 import LambdaInvoke
 
 struct Invoke: AsyncParsableCommand {
@@ -10,7 +12,9 @@ struct Invoke: AsyncParsableCommand {
             emulated Runtime API, delivers the event, and prints the response on standard output. \
             The function's own output goes to standard error, with Lambda's START, END and REPORT \
             lines. A function error is printed too, and the exit status is 1; so it is when the \
-            function fails to start, times out or crashes.
+            function fails to start, times out or crashes. With --remote, the function deployed on \
+            AWS Lambda is invoked instead (the same exit statuses; -v prints the log tail Lambda \
+            returns).
             """
     )
 
@@ -51,6 +55,14 @@ struct Invoke: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the artifacts are (default: as build, lambda-dir from swift-lambda.toml or SWIFT_LAMBDA_LAMBDA_DIR, else target/lambda in the package).", valueName: "dir"))
     var lambdaDir: String?
 
+    @Flag(help: "Invoke the deployed function on AWS Lambda (or --endpoint-url) instead of running it here (default: off).")
+    var remote = false
+
+    @Option(help: ArgumentHelp("With --remote: the version or alias to invoke (default: $LATEST).", valueName: "version-or-alias"))
+    var qualifier: String?
+
+    @OptionGroup(title: "Connection (with --remote)") var connection: ConnectionOptions
+
     var settings: FunctionSettings {
         FunctionSettings(
             name: name, packagePath: packagePath, lambdaDirectory: lambdaDir, zip: zip, extensions: extensions,
@@ -62,6 +74,14 @@ struct Invoke: AsyncParsableCommand {
             throw ValidationError("--data and --data-file both give the event; pass one of them")
         }
         try validateTimeout(timeout)
+        if remote {
+            let local = [("--zip", zip), ("--flattened", flattened), ("--extension", !extensions.isEmpty), ("--env", !environment.isEmpty)]
+            if let (flag, _) = local.first(where: { $0.1 }) {
+                throw ValidationError("\(flag) describes a local run; --remote invokes the function as deployed, so drop one of them")
+            }
+        } else if qualifier != nil || connection.layer.values.count > 0 {
+            throw ValidationError("--qualifier, --region, --profile and --endpoint-url are for the deployed function; add --remote")
+        }
         do {
             try settings.validate()
             if let data { _ = try Payload.inline(data) }
@@ -71,9 +91,31 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if remote { return try await runRemote() }
         let workflow = InvokeWorkflow(function: settings, data: data, dataFile: dataFile, context: .live(colour: colour.mode, verbose: verbose))
         try await Failure.report(colour: colour.mode) {
             _ = try await Interruption.cancellingOnSignals { try await workflow.run() }
+        }
+    }
+}
+
+extension Invoke {
+    /// Invoke on Lambda: the payload on standard output; a function error's object too, and exit 1.
+    func runRemote() async throws {
+        try await Failure.report(colour: colour.mode) {
+            let context = DeployContext.live(colour: colour.mode)
+            let console = context.build.console
+            let payload = try data.map { try Payload.inline($0) }
+                ?? dataFile.map { try Payload.file($0, currentDirectory: context.build.currentDirectory) } ?? Payload.empty
+            let client = try await DeployConnection.client(packagePath: packagePath, flags: connection.layer, context: context, trace: context.tracer(verbose: verbose))
+            let outcome = try await RemoteInvocation(client: client).run(
+                function: name, qualifier: qualifier, payload: Data(payload), logTail: verbose)
+            if let log = outcome.logTail, verbose { log.split(separator: "\n").forEach { console.progress(String($0)) } }
+            FileHandle.standardOutput.write(outcome.payload)
+            if !outcome.payload.isEmpty, outcome.payload.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            if let error = outcome.functionError {
+                throw DeployError.functionError("\(name) returned a function error (\(error)); its error object is on standard output")
+            }
         }
     }
 }

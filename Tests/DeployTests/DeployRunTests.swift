@@ -1,4 +1,5 @@
 import AWSClient
+import Archiver
 import Foundation
 import LambdaDeploy
 import LambdaSupport
@@ -13,16 +14,17 @@ import Testing
             credentials: StaticCredentials(AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing", source: "test")))
     }
 
-    static func zip(_ text: String) -> UploadableZip {
-        let bytes = Data(text.utf8)
-        let digest = Data(SHA256Hasher.hash(Array(bytes))).base64EncodedString()
-        return UploadableZip(name: "unused", kind: .function, architecture: "x86_64", codeSha256: digest, size: bytes.count) { bytes }
+    /// Bytes standing in for a zip (moto does not unpack them), in a file as deploy reads them.
+    static func zip(_ text: String, name: String = "unused") -> DeployZip {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-run-\(UUID().uuidString).zip").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let summary = ZipSummary(path: path, size: Int64(text.utf8.count), sha256: SHA256Hasher.hash(Array(text.utf8)))
+        return DeployZip(name: name, kind: .function, zip: summary, isTemporary: true, unzippedBytes: 0, architecture: .x86_64)
     }
 
     static func job(_ name: String, _ text: String, configure: (inout FunctionSpec) -> Void = { _ in }) -> DeployJob {
-        var zip = zip(text)
-        zip.name = name
-        var spec = FunctionSpec(name: name, architecture: zip.architecture, codeSha256: zip.codeSha256)
+        let zip = zip(text, name: name)
+        var spec = FunctionSpec(name: name, architecture: zip.architecture.rawValue, codeSha256: zip.codeSha256)
         configure(&spec)
         return DeployJob(zip: zip, spec: spec)
     }
