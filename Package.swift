@@ -182,7 +182,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "LambdaDeployTests",
-            dependencies: ["LambdaDeploy", "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
+            dependencies: ["LambdaDeploy", "AWSClient", "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ProjectTemplatesTests",

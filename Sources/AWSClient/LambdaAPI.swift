@@ -32,11 +32,16 @@ public struct LambdaAPI: Sendable {
 
     public struct EnvironmentResponse: Codable, Sendable, Equatable {
         public var Variables: [String: String]?
+        public init(Variables: [String: String]?) { self.Variables = Variables }
     }
 
     public struct LayerReference: Codable, Sendable, Equatable {
         public var Arn: String?
         public var CodeSize: Int?
+        public init(Arn: String?, CodeSize: Int? = nil) {
+            self.Arn = Arn
+            self.CodeSize = CodeSize
+        }
     }
 
     public struct GetFunctionResponse: Decodable, Sendable {

@@ -1,19 +1,20 @@
 import Foundation
 
 /// `--env-file` and `--env`: `KEY=VALUE`, one per line in a file (`#` comments and blank lines
-/// skipped, `export ` and matching quotes around the value allowed, as dotenv files write them).
+/// skipped, spaces around the value trimmed, `export ` and matching quotes around the value
+/// allowed, as dotenv files write them). `--env` values are taken exactly as given.
 public enum EnvironmentFile {
     public static func parse(_ text: String, path: String) throws -> [String: String] {
         var values: [String: String] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            // "\r\n" is one Character, so CRLF files split as LF ones do.
             var line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.hasSuffix("\r") { line.removeLast() }
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
             guard let (key, value) = pair(line) else {
                 throw DeployError.badEnvironmentLine(path: path, line: index + 1, text: line)
             }
-            values[key] = unquoted(value)
+            values[key] = unquoted(value.trimmingCharacters(in: .whitespaces))
         }
         return values
     }
@@ -45,10 +46,10 @@ public enum EnvironmentFile {
         return (key, String(text[text.index(after: equals)...]))
     }
 
+    /// A value in matching quotes loses them (and keeps what is inside, spaces and `#` included).
     static func unquoted(_ value: String) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        for quote in ["\"", "'"] where trimmed.count >= 2 && trimmed.hasPrefix(quote) && trimmed.hasSuffix(quote) {
-            return String(trimmed.dropFirst().dropLast())
+        for quote in ["\"", "'"] where value.count >= 2 && value.hasPrefix(quote) && value.hasSuffix(quote) {
+            return String(value.dropFirst().dropLast())
         }
         return value
     }
