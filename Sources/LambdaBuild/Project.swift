@@ -40,6 +40,21 @@ public struct Project: Sendable {
             memberOf: memberOf, lambdaDirectory: lambdaDirectory)
     }
 
+    /// A directory that is not a package (a CI job deploying artifacts it downloaded): its
+    /// `swift-lambda.toml`, if any, and the flags; no members.
+    public static func standalone(
+        directory: String?, configPath: String?, flags: Layer, context: BuildContext
+    ) throws -> Project {
+        let root = FileSystem.absolute(directory ?? ".", relativeTo: context.currentDirectory)
+        let configuration = try Configuration.load(
+            root: root, configPath: configPath, environment: context.environment, currentDirectory: context.currentDirectory,
+            flags: flags)
+        let lambdaDirectory = configuration.value(of: .lambdaDir)?.value.string
+            .map { FileSystem.absolute($0, relativeTo: context.currentDirectory) } ?? "\(root)/target/lambda"
+        return Project(
+            root: root, members: [], isWorkspace: false, configuration: configuration, memberOf: [:], lambdaDirectory: lambdaDirectory)
+    }
+
     /// The configuration as it applies to `product` (its member's file layered in).
     public func configuration(for product: String) -> Configuration {
         memberOf[product].map(configuration.scoped(toMember:)) ?? configuration

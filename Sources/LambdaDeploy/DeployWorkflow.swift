@@ -103,9 +103,16 @@ public struct DeployWorkflow: Sendable {
         if let directory = input.lambdaDirectory {
             flags.set(.lambdaDir, .string(directory), from: Origin(.flag("--lambda-dir"), baseDirectory: context.build.currentDirectory))
         }
-        let project = try await Project.locate(
-            packagePath: input.packagePath, configPath: input.configPath, workspace: input.workspace, flags: flags,
-            context: context.build)
+        let project: Project
+        do {
+            project = try await Project.locate(
+                packagePath: input.packagePath, configPath: input.configPath, workspace: input.workspace, flags: flags,
+                context: context.build)
+        } catch BuildError.notAPackage where input.lambdaDirectory != nil {
+            // Artifacts downloaded by a CI job need no package beside them.
+            project = try Project.standalone(
+                directory: input.packagePath, configPath: input.configPath, flags: flags, context: context.build)
+        }
         let configuration = project.configuration
         (configuration.warnings + configuration.deployWarnings).forEach { console.progress("warning: \($0)") }
         try configuration.checkDeployValues()
@@ -123,11 +130,6 @@ public struct DeployWorkflow: Sendable {
             return []
         }
 
-        let client = try await DeployConnection.client(configuration: configuration, context: context, trace: context.tracer(verbose: input.verbose))
-        // Fail before zipping anything when there are no credentials.
-        let credentials = try await client.credentials.credentials()
-        if input.verbose { console.progress("Deploying to \(client.region) as \(credentials) (\(client.endpoints.url(for: .lambda)))") }
-
         let runtime = configuration.value(of: .runtime)?.value.string ?? "provided.al2023"
         let zipOptions = try ZipOptions.deterministic(environment: context.build.environment)
         let zips = try DeployArtifacts.prepare(artifacts, in: project.lambdaDirectory, zipOptions: zipOptions)
@@ -137,6 +139,12 @@ public struct DeployWorkflow: Sendable {
             let spec = try DeploySpecs.spec(for: zip, configuration: project.configuration(for: zip.name), runtime: runtime)
             jobs.append(DeployJob(zip: zip, spec: spec))
         }
+        let client = try await DeployConnection.client(
+            configuration: configuration, context: context, trace: context.tracer(verbose: input.verbose))
+        // Credentials once, before the first call: a missing one fails here, not mid-run.
+        let credentials = try await client.credentials.credentials()
+        if input.verbose { console.progress("Deploying to \(client.region) as \(credentials) (\(client.endpoints.url(for: .lambda)))") }
+
         let run = DeployRun(
             client: client, dryRun: input.dryRun, concurrency: input.concurrency, wait: context.wait,
             bucket: configuration.value(of: .s3Bucket)?.value.string, finished: reporter())
