@@ -130,9 +130,9 @@ import Testing
         let typo = try Harness.run(["biuld"], in: root)
         #expect(typo.status == 64)
         #expect(typo.standardError == "error: unknown subcommand 'biuld'; did you mean 'build'?\n")
-        let far = try Harness.run(["deploy"], in: root)
+        let far = try Harness.run(["frobnicate"], in: root)
         #expect(far.status == 64)
-        #expect(far.standardError.contains("error: unknown subcommand 'deploy'; use one of: build, invoke, serve, new, init, help"))
+        #expect(far.standardError.contains("error: unknown subcommand 'frobnicate'; use one of: build, deploy, delete, invoke, serve, new, init, help"))
     }
 
     @Test func printConfigAndDryRunSpeakJSONAndAFailureEndsWithBuildFinished() throws {
