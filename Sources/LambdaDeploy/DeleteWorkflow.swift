@@ -36,11 +36,11 @@ public struct DeleteWorkflow: Sendable {
             // emulators that do not.
             for alias in try await lambda.listAliases(function: name) {
                 if let aliasName = alias.Name {
-                    try? await lambda.deleteFunctionURLConfig(function: name, qualifier: aliasName)
+                    try await Self.ignoringMissing { try await lambda.deleteFunctionURLConfig(function: name, qualifier: aliasName) }
                     try await lambda.deleteAlias(function: name, name: aliasName)
                 }
             }
-            try? await lambda.deleteFunctionURLConfig(function: name, qualifier: nil)
+            try await Self.ignoringMissing { try await lambda.deleteFunctionURLConfig(function: name, qualifier: nil) }
             try await lambda.deleteFunction(name)
         }
         guard roles.contains(where: ExecutionRole.isExecutionRole) else { return Result(deleted: names, removedRole: nil, roleKept: nil) }
@@ -55,6 +55,16 @@ public struct DeleteWorkflow: Sendable {
         }
         try await iam.deleteRole(ExecutionRole.name)
         return Result(deleted: names, removedRole: ExecutionRole.name, roleKept: nil)
+    }
+}
+
+extension DeleteWorkflow {
+    /// A URL config that is not there is what delete wants; any other error is reported.
+    static func ignoringMissing(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        }
     }
 }
 
