@@ -121,6 +121,8 @@ let package = Package(
         .target(
             name: "LambdaInvoke",
             dependencies: ["LambdaEmulator", "Archiver", "LambdaConfig", "LambdaSupport"],
+            // Sample events for `invoke --data-example`, written from the shapes AWS documents.
+            resources: [.copy("Events")],
             swiftSettings: strictSettings
         ),
 

@@ -20,6 +20,7 @@ public enum InvokeError: Error, Sendable, Equatable {
     case reservedEnvironment(String)
     case invalidPayload(source: String, reason: String)
     case unreadableDataFile(path: String, reason: String)
+    case unknownDataExample(String, available: [String])
     case cannotStart(what: String, reason: String)
     case invalidName(String)
     // Faults of the function and its extensions.
@@ -72,6 +73,8 @@ extension InvokeError: CustomStringConvertible {
             return "\(source) is not JSON (\(reason)); pass one JSON value, for example --data '{}'"
         case .unreadableDataFile(let path, let reason):
             return "cannot read --data-file \(path) (\(reason)); check the path"
+        case .unknownDataExample(let name, let available):
+            return "no example event named '\(name)'\(Suggestion.nearest(to: name, among: available).map { " (did you mean '\($0)'?)" } ?? ""); there are: \(available.joined(separator: ", ")) (--data-example list describes them)"
         case .invalidName(let name):
             return "'\(name)' is not a function or extension name; pass the name of a product, such as echo"
         case .cannotStart(let what, let reason):

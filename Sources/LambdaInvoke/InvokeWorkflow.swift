@@ -107,15 +107,19 @@ public struct InvokeContext: Sendable {
 /// environment against a fresh emulator, given one event; the answer on standard output.
 public struct InvokeWorkflow: Sendable {
     public var function: FunctionSettings
-    /// `--data`, `--data-file`; `{}` when both are nil.
+    /// `--data`, `--data-file`, `--data-example`; `{}` when all are nil.
     public var data: String?
     public var dataFile: String?
+    public var dataExample: String?
     public var context: InvokeContext
 
-    public init(function: FunctionSettings, data: String? = nil, dataFile: String? = nil, context: InvokeContext) {
+    public init(
+        function: FunctionSettings, data: String? = nil, dataFile: String? = nil, dataExample: String? = nil, context: InvokeContext
+    ) {
         self.function = function
         self.data = data
         self.dataFile = dataFile
+        self.dataExample = dataExample
         self.context = context
     }
 
@@ -123,8 +127,8 @@ public struct InvokeWorkflow: Sendable {
     /// thrown as `InvokeError.functionError`. Faults are thrown; no process outlives the call.
     @discardableResult
     public func run() async throws -> InvocationResult {
-        let payload = try data.map(Payload.inline)
-            ?? dataFile.map { try Payload.file($0, currentDirectory: context.currentDirectory) } ?? Payload.empty
+        let payload = try Payload.resolve(
+            data: data, dataFile: dataFile, dataExample: dataExample, currentDirectory: context.currentDirectory)
         let overrides = try LambdaEnvironment.parse(function.environment)
         let lambdaDirectory = try function.lambdaDirectory(in: context)
         let artifacts = try ArtifactLocator.prepare(

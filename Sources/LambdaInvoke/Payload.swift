@@ -6,6 +6,14 @@ import Foundation
 public enum Payload {
     public static let empty = Array("{}".utf8)
 
+    /// The event of a run: `--data`, `--data-file`, `--data-example` (at most one is given), else `{}`.
+    public static func resolve(data: String?, dataFile: String?, dataExample: String?, currentDirectory: String) throws(InvokeError) -> [UInt8] {
+        if let data { return try inline(data) }
+        if let dataFile { return try file(dataFile, currentDirectory: currentDirectory) }
+        if let dataExample { return try SampleEvents.event(dataExample) }
+        return empty
+    }
+
     /// `--data`, checked.
     public static func inline(_ text: String) throws(InvokeError) -> [UInt8] {
         let bytes = Array(text.utf8)

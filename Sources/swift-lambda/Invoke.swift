@@ -19,13 +19,19 @@ struct Invoke: AsyncParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The function: a product built by swift-lambda build.", valueName: "name"))
-    var name: String
+    var function: String?
+
+    /// Required except by `--data-example list`, which runs nothing.
+    var name: String { function ?? "" }
 
     @Option(help: ArgumentHelp("The event, as JSON (default: {}).", valueName: "json"))
     var data: String?
 
     @Option(help: ArgumentHelp("Read the event from this file (- for standard input).", valueName: "file"))
     var dataFile: String?
+
+    @Option(help: ArgumentHelp("Send a sample event for a trigger (sqs, s3, apigateway-http, ...); list prints them all.", valueName: "name"))
+    var dataExample: String?
 
     @Flag(help: "Run bootstrap.zip and the extensions' layer zips, unpacked: exactly what will be uploaded.")
     var zip = false
@@ -70,8 +76,13 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if data != nil && dataFile != nil {
-            throw ValidationError("--data and --data-file both give the event; pass one of them")
+        if dataExample == "list" { return }
+        if function == nil {
+            throw ValidationError("name the function to invoke (swift-lambda invoke NAME)")
+        }
+        let sources = [("--data", data), ("--data-file", dataFile), ("--data-example", dataExample)].filter { $0.1 != nil }.map(\.0)
+        if sources.count > 1 {
+            throw ValidationError("\(sources.joined(separator: " and ")) all give the event; pass one of them")
         }
         try validateTimeout(timeout)
         if remote {
@@ -91,8 +102,13 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dataExample == "list" {
+            SampleEvents.listing().forEach { print($0) }
+            return
+        }
         if remote { return try await runRemote() }
-        let workflow = InvokeWorkflow(function: settings, data: data, dataFile: dataFile, context: .live(colour: colour.mode, verbose: verbose))
+        let workflow = InvokeWorkflow(
+            function: settings, data: data, dataFile: dataFile, dataExample: dataExample, context: .live(colour: colour.mode, verbose: verbose))
         try await Failure.report(colour: colour.mode) {
             _ = try await Interruption.cancellingOnSignals { try await workflow.run() }
         }
@@ -105,8 +121,8 @@ extension Invoke {
         try await Failure.report(colour: colour.mode) {
             let context = DeployContext.live(colour: colour.mode)
             let console = context.build.console
-            let payload = try data.map { try Payload.inline($0) }
-                ?? dataFile.map { try Payload.file($0, currentDirectory: context.build.currentDirectory) } ?? Payload.empty
+            let payload = try Payload.resolve(
+                data: data, dataFile: dataFile, dataExample: dataExample, currentDirectory: context.build.currentDirectory)
             let client = try await DeployConnection.client(packagePath: packagePath, flags: connection.layer, context: context, trace: context.tracer(verbose: verbose))
             let outcome = try await RemoteInvocation(client: client).run(
                 function: name, qualifier: qualifier, payload: Data(payload), logTail: verbose)
