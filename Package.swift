@@ -122,11 +122,14 @@ let package = Package(
             path: "Benchmarks/ZipBenchmark"
         ),
 
-        // Test-only helpers: a Swift SDK for the host, compiled fixture runtimes, a raw HTTP client.
+        // Test-only helpers: a Swift SDK for the host, compiled fixture runtimes, a raw HTTP client,
+        // and deploy's independent peers (moto, boto3, botocore's signer, AWS's SigV4 suite).
         .target(
             name: "LambdaTestSupport",
-            dependencies: ["Archiver", "LambdaEmulator", "LambdaInvoke"],
+            dependencies: ["Archiver", "LambdaEmulator", "LambdaInvoke", "LambdaSupport"],
             path: "Tests/LambdaTestSupport",
+            // The helpers' Python scripts, run by path (TestPython.scriptsDirectory).
+            exclude: ["Python"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -176,6 +179,12 @@ let package = Package(
             name: "GlibcCompatTests",
             dependencies: ["GlibcCompat", "ELFKit", "LambdaChecks", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
+        // deploy against moto, read back with boto3; the test tools' own checks.
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["LambdaTestSupport", "LambdaSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["swift-lambda", "LambdaTestSupport", "LambdaBuild", "Compilers", "LambdaEmulator", "LambdaInvoke", "ELFKit"],
