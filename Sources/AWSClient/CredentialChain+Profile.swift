@@ -35,20 +35,9 @@ extension CredentialChain {
     }
 
     func staticKeys(_ section: [String: String], profile: String, path: String) throws -> AWSCredentials? {
-        let key = section["aws_access_key_id"].nonEmpty
-        let secret = section["aws_secret_access_key"].nonEmpty
-        switch (key, secret) {
-        case (nil, nil):
-            return nil
-        case (let key?, let secret?):
-            return AWSCredentials(
-                accessKeyID: key, secretAccessKey: secret, sessionToken: section["aws_session_token"].nonEmpty,
-                source: "profile \(profile) in \(path)")
-        case (_, let secret):
-            let (has, lacks) = secret == nil ? ("aws_access_key_id", "aws_secret_access_key") : ("aws_secret_access_key", "aws_access_key_id")
-            throw AWSError.credentialSource(
-                source: "profile \(profile) in \(path)", reason: "it has \(has) but no \(lacks); add it, or remove \(has)")
-        }
+        try Self.keyPair(
+            ("aws_access_key_id", section["aws_access_key_id"]), ("aws_secret_access_key", section["aws_secret_access_key"]),
+            token: section["aws_session_token"], source: "profile \(profile) in \(path)")
     }
 
     /// STS AssumeRole, signed with what `source_profile` or `credential_source` gives.

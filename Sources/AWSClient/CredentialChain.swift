@@ -120,21 +120,26 @@ public final class CredentialChain: AWSCredentialsProvider {
 
     /// The environment's pair; one of the two alone is an error naming the other.
     func environmentCredentials() throws -> AWSCredentials? {
-        let key = environment["AWS_ACCESS_KEY_ID"].nonEmpty
-        let secret = environment["AWS_SECRET_ACCESS_KEY"].nonEmpty
-        switch (key, secret) {
+        try Self.keyPair(
+            ("AWS_ACCESS_KEY_ID", environment["AWS_ACCESS_KEY_ID"]), ("AWS_SECRET_ACCESS_KEY", environment["AWS_SECRET_ACCESS_KEY"]),
+            token: environment["AWS_SESSION_TOKEN"], expiration: environment["AWS_CREDENTIAL_EXPIRATION"].nonEmpty.flatMap(ISO8601.date),
+            source: "environment")
+    }
+
+    /// A key and its secret (from variables or a profile), or neither; one alone is an error that
+    /// names the other, never the value.
+    static func keyPair(
+        _ key: (name: String, value: String?), _ secret: (name: String, value: String?), token: String?, expiration: Date? = nil,
+        source: String
+    ) throws -> AWSCredentials? {
+        switch (key.value.nonEmpty, secret.value.nonEmpty) {
         case (nil, nil):
             return nil
-        case (let key?, let secret?):
-            return AWSCredentials(
-                accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].nonEmpty,
-                expiration: environment["AWS_CREDENTIAL_EXPIRATION"].nonEmpty.flatMap(ISO8601.date), source: "environment")
-        case (_?, nil):
-            throw AWSError.credentialSource(
-                source: "environment", reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or unset AWS_ACCESS_KEY_ID")
-        case (nil, _?):
-            throw AWSError.credentialSource(
-                source: "environment", reason: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both, or unset AWS_SECRET_ACCESS_KEY")
+        case (let id?, let secretKey?):
+            return AWSCredentials(accessKeyID: id, secretAccessKey: secretKey, sessionToken: token.nonEmpty, expiration: expiration, source: source)
+        case (let id, _):
+            let (has, lacks) = id == nil ? (secret.name, key.name) : (key.name, secret.name)
+            throw AWSError.credentialSource(source: source, reason: "\(has) is set but \(lacks) is not; set both, or remove \(has)")
         }
     }
 

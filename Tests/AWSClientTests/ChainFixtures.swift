@@ -91,6 +91,15 @@ struct TemporaryHome {
         return environment
     }
 
+    /// Each profile's credentials fail with exactly its message, which never holds `secret`.
+    func expectErrors(byProfile expected: [String: String], withoutSecret secret: String? = nil) async {
+        for (profile, message) in expected {
+            let error = await thrownError { try await chain(profile: profile).credentials() }
+            #expect(error.map { "\($0)" } == message)
+            if let secret { #expect(error.map { "\($0)".contains(secret) } == false) }
+        }
+    }
+
     func chain(
         _ extra: [String: String] = [:], profile: String? = nil, transport: any HTTPTransport = FakeTransport(),
         endpoints: AWSEndpoints? = nil, now: @escaping @Sendable () -> Date = { Date() },

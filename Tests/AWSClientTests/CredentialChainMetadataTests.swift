@@ -98,6 +98,26 @@ import Testing
         }
     }
 
+    @Test func instanceMetadataRefusingTheTokenFallsBackToV1() async throws {
+        let server = try LoopbackServer { request in
+            switch (request.method, request.target) {
+            case ("PUT", _): .respond(status: 403, body: "")
+            case (_, "/latest/meta-data/iam/security-credentials/"): .respond(status: 200, body: "old-role")
+            case (_, "/latest/meta-data/iam/security-credentials/old-role"): .respond(status: 200, body: Canned.json(key: "ASIAV1"))
+            default: .respond(status: 404, body: "")
+            }
+        }
+        defer { server.stop() }
+        try await TemporaryHome.with { home in
+            let found = try await home.chain(
+                ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint + "/"],
+                transport: URLSessionTransport()
+            ).credentials()
+            #expect(found.accessKeyID == "ASIAV1")
+            #expect(server.requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"] == nil })
+        }
+    }
+
     @Test func instanceMetadataThatDoesNotAnswerGivesUpAfterOneSecond() async throws {
         let server = try LoopbackServer { _ in .silence(seconds: 4) }
         defer { server.stop() }

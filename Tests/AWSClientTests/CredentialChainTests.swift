@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["AWS_ACCESS_KEY_ID": "AKIDENV"], "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"),
+        (["AWS_ACCESS_KEY_ID": "AKIDENV"], "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or remove AWS_ACCESS_KEY_ID"),
         (["AWS_SECRET_ACCESS_KEY": "env-secret"], "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"),
     ])
     func halfAnEnvironmentPairSaysWhichIsMissing(variables: [String: String], message: String) async throws {
@@ -114,7 +114,7 @@ import Testing
     @Test func halfAProfilesPairAndASyntaxErrorAreLocated() async throws {
         try await TemporaryHome.with(credentials: "[default]\naws_access_key_id = AKIDHALF\n") { home in
             let error = await thrownError { try await home.chain().credentials() }
-            #expect("\(error!)".contains("it has aws_access_key_id but no aws_secret_access_key"))
+            #expect("\(error!)".contains("aws_access_key_id is set but aws_secret_access_key is not; set both, or remove aws_access_key_id"))
         }
         try await TemporaryHome.with(config: "[default]\nregion = us-east-1\nthis line is wrong\n") { home in
             let error = await thrownError { try await home.chain().credentials() }
@@ -178,11 +178,7 @@ import Testing
                 "nokey": "could not get credentials from credential_process of profile nokey: \(home.path)/bin/nokey printed something unreadable: the answer has no AccessKeyId",
                 "quote": "could not get credentials from credential_process of profile quote: '\(home.path)/bin/fails 'open' has an unclosed '; fix its quoting",
             ]
-            for (profile, message) in expected {
-                let error = await thrownError { try await home.chain(profile: profile).credentials() }
-                #expect(error.map { "\($0)" } == message)
-                #expect(error.map { "\($0)".contains("process-secret") } == false)
-            }
+            await home.expectErrors(byProfile: expected, withoutSecret: "process-secret")
             let missing = await thrownError { try await home.chain(profile: "missing").credentials() }
             #expect("\(missing!)".contains("'no-such-credential-helper' was not found on PATH"))
         }
@@ -220,10 +216,7 @@ import Testing
                 "orphan": "could not get credentials from profile orphan: its source_profile 'gone' is not in \(home.path)/.aws/credentials or \(home.path)/.aws/config",
                 "nothing": "could not get credentials from profile nothing: role_arn needs source_profile or credential_source; add one",
             ]
-            for (profile, message) in expected {
-                let error = await thrownError { try await home.chain(profile: profile).credentials() }
-                #expect(error.map { "\($0)" } == message)
-            }
+            await home.expectErrors(byProfile: expected)
         }
     }
 
@@ -346,6 +339,27 @@ import Testing
             clock.advance(by: 2 * 60)
             _ = try await chain.credentials()
             #expect(transport.requests.count == 2)
+        }
+    }
+
+    @Test func aFailedRefreshKeepsCredentialsThatStillWork() async throws {
+        try await TemporaryHome.with { home in
+            let clock = TestClock(ISO8601.date("2099-01-01T00:00:00Z")!.addingTimeInterval(-60))
+            let answers = TestClock(Date(timeIntervalSince1970: 0))  // counts the requests
+            let transport = FakeTransport { _ in
+                answers.advance(by: 1)
+                return answers.now().timeIntervalSince1970 == 1
+                    ? HTTPResponse(status: 200, body: Data(Canned.json(key: "ASIAFIRST", expiration: "2099-01-01T00:00:00Z").utf8))
+                    : HTTPResponse(status: 503)
+            }
+            let chain = home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://localhost:9/creds"], transport: transport, now: clock.now)
+            let first = try await chain.credentials()
+            // Due for refresh (1 minute left) and the refresh fails: the old ones still work.
+            let kept = try await chain.credentials()
+            #expect(first.accessKeyID == "ASIAFIRST" && kept == first)
+            clock.advance(by: 120)
+            let error = await thrownError { try await chain.credentials() }
+            #expect("\(error!)".contains("it answered HTTP 503"))
         }
     }
 
