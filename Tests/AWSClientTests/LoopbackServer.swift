@@ -25,14 +25,18 @@ final class LoopbackServer: @unchecked Sendable {
 
     let port: Int
     var endpoint: String { "http://127.0.0.1:\(port)" }
-    private let socket: Int32
+    private let listener: Int32
     private let lock = NSLock()
     private var recorded: [Request] = []
     private let respond: @Sendable (Request) -> Answer
 
     init(_ respond: @escaping @Sendable (Request) -> Answer) throws {
         self.respond = respond
-        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
         guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
         var reuse: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -51,7 +55,7 @@ final class LoopbackServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        socket = descriptor
+        listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
         let thread = Thread { [self] in serve() }
         thread.name = "LoopbackServer \(port)"
@@ -60,15 +64,15 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Stops accepting; the thread ends at its next accept.
     func stop() {
-        shutdown(socket, Int32(SHUT_RDWR))
-        close(socket)
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
     }
 
     var requests: [Request] { lock.withLock { recorded } }
 
     private func serve() {
         while true {
-            let connection = accept(socket, nil, nil)
+            let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if errno == EINTR { continue }
                 return
