@@ -29,6 +29,14 @@ public enum SampleEvents {
         return names.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (descriptions[$0] ?? "") }
     }
 
+    /// The names of the files shipped, to check them against `descriptions`.
+    static func shippedNames() -> [String] {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Events"),
+            let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
+        else { return [] }
+        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
     /// The event's bytes; an unknown name is an error listing the examples.
     public static func event(_ name: String) throws(InvokeError) -> [UInt8] {
         guard descriptions[name] != nil,
