@@ -54,6 +54,9 @@ struct EmulatorState: Sendable {
         var request: InvocationRequest
         var phase: Phase
         var promise: EventLoopPromise<InvocationResult>
+        var observer: InvocationObserver?
+        /// The body of a streamed response so far; nil until the runtime starts streaming.
+        var streamedBody: [UInt8]?
     }
 
     struct Extension: Sendable {
