@@ -175,13 +175,34 @@ public actor ExecutionEnvironment {
     }
 
     /// Delivers one event and returns how it ended: a response or a function error. A timeout
-    /// (the function is killed), a crash or an extension's exit is thrown.
-    public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
+    /// (the function is killed), a crash or an extension's exit is thrown. A streamed answer's
+    /// start and chunks go to `streamed` as they arrive, all of them before this returns.
+    public func invoke(
+        _ request: InvocationRequest, streamed: (@Sendable (InvocationEvent) async -> Void)? = nil
+    ) async throws -> InvocationResult {
         guard let function, !isShutDown else { throw InvokeError.interrupted }
-        let pending = emulator.enqueue(request)
+        let (events, continuation) = AsyncStream.makeStream(of: InvocationEvent.self)
+        var observer: InvocationObserver?
+        if streamed != nil {
+            observer = { event in
+                continuation.yield(event)
+                if case .finished = event { continuation.finish() }
+            }
+        } else {
+            continuation.finish()
+        }
+        let pending = emulator.enqueue(request, observer: observer)
         let id = pending.requestID
         let result: InvocationResult = try await withThrowingTaskGroup(of: Step.self) { group in
-            group.addTask { .finished(await pending.result()) }
+            group.addTask {
+                if let streamed {
+                    for await event in events {
+                        if case .finished = event { break }
+                        await streamed(event)
+                    }
+                }
+                return .finished(await pending.result())
+            }
             group.addTask { .exited(try await function.waitForExit()) }
             for (name, process) in extensions {
                 group.addTask { .extensionExited(name, try await process.waitForExit()) }
