@@ -23,6 +23,7 @@ extension EmulatorCore {
             state.noteContact()
             if let refusal = refusal(ofResultFor: id, in: state) { return refusal }
             state.records[id]?.streamedBody = []
+            state.records[id]?.streamOpen = true
             state.records[id]?.observer?(.streamStarted(requestID: id, contentType: contentType))
             return nil
         }
@@ -36,6 +37,13 @@ extension EmulatorCore {
             state.records[id]?.streamedBody?.append(contentsOf: bytes)
             state.records[id]?.observer?(.chunk(bytes))
         }
+    }
+
+    /// The connection closed before the body ended (the runtime died, say): what it sent has
+    /// been passed on, and the invocation stays in flight until the runtime's exit or its
+    /// deadline ends it, as for a runtime that never answers.
+    func streamInterrupted(_ id: String) {
+        mutate { state, _ in state.records[id]?.streamOpen = false }
     }
 
     /// The body ended: the invocation ends with the whole body, or with the error its

@@ -46,9 +46,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
             self.head = head
             body = []
             bodyTooLarge = false
-            // A streamed response is passed on as it arrives, never assembled. If the
-            // connection drops mid-stream the invocation stays in flight: the runtime's exit
-            // or the deadline ends it, as for a runtime that never answers.
+            // A streamed response is passed on as it arrives, never assembled.
             incoming = EmulatorCore.streamedResponseID(head).map {
                 IncomingStream(requestID: $0, refusal: core.beginStream($0, contentType: head.headers.first(name: "Content-Type")))
             }
@@ -88,6 +86,8 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let incoming, incoming.refusal == nil { core.streamInterrupted(incoming.requestID) }
+        incoming = nil
         cancelPending?()
         cancelPending = nil
         waiting = []

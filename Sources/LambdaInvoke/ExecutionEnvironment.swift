@@ -217,6 +217,7 @@ public actor ExecutionEnvironment {
                     break loop
                 case .exited(let termination) where fault == nil:
                     fault = step
+                    await drainStream(id)
                     emulator.abandon(id, with: Self.exitReport(termination))
                 case .extensionExited(let name, _) where fault == nil:
                     fault = step
@@ -256,6 +257,7 @@ public actor ExecutionEnvironment {
         ] + extensionExits())
         switch step {
         case .exited(let termination):
+            for id in emulator.snapshot.streaming { await drainStream(id) }
             emulator.abandonAll(with: Self.exitReport(termination))
             return .functionExited(termination)
         case .extensionExited(let name, let termination):
@@ -265,6 +267,15 @@ public actor ExecutionEnvironment {
             await function.stop(signal: SIGKILL, grace: .zero)
             return .invocationTimedOut
         }
+    }
+
+    /// After the runtime died mid-stream: waits (briefly) until the emulator has read what the
+    /// runtime had sent before its connection closed, so those chunks still reach the caller.
+    private func drainStream(_ id: String) async {
+        guard emulator.snapshot.streaming.contains(id) else { return }
+        _ = try? await Race.first(within: .seconds(1), expired: (), [
+            { [emulator] in try await emulator.waitUntil { $0.streaming.contains(id) ? nil : () } },
+        ])
     }
 
     /// The error object the invoke API gives for a runtime that exited, as Lambda words it.

@@ -55,10 +55,19 @@ import Testing
 
     @Test func theTimeoutStillEndsAStream() throws {
         let lambda = try RuntimeFixtures.lambdaDirectory()
-        let result = try invoke(["--env", "FIXTURE_MODE=stream", "--env", "STREAM_INTERVAL_MS=5000", "--timeout", "0.5"], lambda: lambda)
+        let result = try invoke(["--env", "FIXTURE_MODE=stream", "--env", "STREAM_INTERVAL_MS=60000", "--timeout", "1"], lambda: lambda)
         #expect(result.status == 1)
         #expect(result.standardOutput == "chunk 1\n")
-        #expect(result.standardError.contains("Task timed out after 0.50 seconds"))
+        #expect(result.standardError.contains("Task timed out after 1.00 seconds"))
+    }
+
+    /// A crash mid-stream is reported as a crash, not as the body's early end.
+    @Test func aCrashMidStreamNamesTheSignal() throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory()
+        let result = try invoke(["--env", "FIXTURE_MODE=stream-crash"], lambda: lambda)
+        #expect(result.status == 1)
+        #expect(result.standardOutput == "chunk 1\n")
+        #expect(result.standardError.contains("was killed by signal 11 (SIGSEGV) during invocation"), "\(result.standardError)")
     }
 
     /// `curl -N` against `serve`: the chunked answer's first chunk arrives before the function

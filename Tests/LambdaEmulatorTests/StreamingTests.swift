@@ -63,6 +63,7 @@ import Testing
             #expect(try await readBody(client, count: 6) == "first ")
             // The runtime's body has not ended: chunk 1 came while the invocation still ran.
             #expect(emulator.snapshot.inFlight == [id])
+            #expect(emulator.snapshot.streaming == [id])
 
             try runtime.send(chunk("second") + "0\r\n\r\n")
             #expect(try await RawHTTP.onThread { try runtime.readResponse() }.status == 202)
@@ -104,7 +105,7 @@ import Testing
     }
 
     @Test func theDeadlineEndsAStreamWithATimeoutInTheTrailers() async throws {
-        try await withEmulator(timeout: .milliseconds(300)) { emulator in
+        try await withEmulator(timeout: .seconds(1)) { emulator in
             let (client, id) = try await invokeAndTake(emulator)
             let runtime = try RawConnection(port: emulator.port, timeout: .seconds(30))
             try runtime.send(streamHead(id) + chunk("slow"))
@@ -112,7 +113,7 @@ import Testing
             #expect(answer.text == "slow")
             #expect(answer.trailers["lambda-runtime-function-error-type"] == "Sandbox.Timedout")
             let body = answer.trailers["lambda-runtime-function-error-body"].flatMap { Data(base64Encoded: $0) }
-            #expect(body.map { String(decoding: $0, as: UTF8.self).contains("Task timed out after 0.30 seconds") } == true)
+            #expect(body.map { String(decoding: $0, as: UTF8.self).contains("Task timed out after 1.00 seconds") } == true)
             #expect(emulator.snapshot.timedOutCount == 1)
 
             // What the runtime sends after the deadline is refused when its body ends.
@@ -129,6 +130,20 @@ import Testing
             #expect(refused.json?["errorMessage"] as? String == "invocation \(pending.requestID) is already answering with a streamed response")
             try runtime.send("0\r\n\r\n")
             #expect(await pending.result().outcome == .response(Array("x".utf8)))
+        }
+    }
+
+    /// A runtime whose connection drops mid-stream has not answered: what it sent was passed
+    /// on, and the invocation waits for its exit or its deadline.
+    @Test func aStreamCutOffMidwayLeavesTheInvocationInFlight() async throws {
+        try await withEmulator { emulator in
+            let (pending, seen, runtime) = try await startObservedStream(emulator, first: "half")
+            shutdown(runtime.fd, Int32(SHUT_RDWR))
+            try await waitUntil { emulator.snapshot.streaming.isEmpty }
+            #expect(emulator.snapshot.inFlight == [pending.requestID])
+            #expect(seen.events.last == .chunk(Array("half".utf8)))
+            emulator.abandon(pending.requestID, with: ErrorReport(type: "Runtime.ExitError", message: "exited"))
+            #expect(await pending.result().outcome == .abandoned(ErrorReport(type: "Runtime.ExitError", message: "exited")))
         }
     }
 
