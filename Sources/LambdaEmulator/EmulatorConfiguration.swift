@@ -132,7 +132,24 @@ public struct InvocationResult: Sendable, Hashable {
     public var outcome: InvocationOutcome
     /// From the runtime receiving the event to its answer; nil when it never received it.
     public var duration: Duration?
+    /// The runtime streamed its answer (`Lambda-Runtime-Function-Response-Mode: streaming`):
+    /// its observer has seen the body in parts already, and `outcome` holds it whole.
+    public var streamed = false
 }
+
+/// What an invocation's observer is told, in order: a streamed answer's start and each of
+/// its chunks as they arrive, then the end however it came (streamed or not).
+public enum InvocationEvent: Sendable, Hashable {
+    /// The runtime began a streamed response with this `Content-Type`.
+    case streamStarted(requestID: String, contentType: String?)
+    case chunk([UInt8])
+    case finished(InvocationResult)
+}
+
+/// Called under the emulator's lock, so a chunk can never overtake the end that follows it:
+/// it must only hand the event on (`AsyncStream.Continuation.yield`, `EventLoop.execute`),
+/// never block or call back into the emulator.
+public typealias InvocationObserver = @Sendable (InvocationEvent) -> Void
 
 /// What the emulator tells its owner as it happens (for logs and cold-start figures).
 public enum EmulatorEvent: Sendable, Hashable {

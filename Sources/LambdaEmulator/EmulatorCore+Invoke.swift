@@ -6,19 +6,21 @@ import NIOHTTP1
 /// and from the library, and ending them from outside (a runtime that exited).
 extension EmulatorCore {
     /// Queues an invocation; the future completes when it ends, however it ends.
-    func enqueue(_ request: InvocationRequest) -> (id: String, result: EventLoopFuture<InvocationResult>) {
+    func enqueue(_ request: InvocationRequest, observer: InvocationObserver? = nil) -> (id: String, result: EventLoopFuture<InvocationResult>) {
         let id = UUID().uuidString.lowercased()
         let promise = timerLoop.makePromise(of: InvocationResult.self)
         let accepted = mutate { state, effects in
             guard !state.snapshot.isStopped else { return false }
-            state.records[id] = .init(request: request, phase: .queued, promise: promise)
+            state.records[id] = .init(request: request, phase: .queued, promise: promise, observer: observer)
             state.queue.append(id)
             pump(&state, &effects)
             return true
         }
         if !accepted {
             let report = ErrorReport(type: "Runtime.Unavailable", message: "the emulator stopped")
-            promise.succeed(InvocationResult(requestID: id, outcome: .abandoned(report), duration: nil))
+            let result = InvocationResult(requestID: id, outcome: .abandoned(report), duration: nil)
+            observer?(.finished(result))
+            promise.succeed(result)
         }
         return (id, promise.futureResult)
     }
@@ -54,20 +56,51 @@ extension EmulatorCore {
         let invocation = InvocationRequest(
             payload: request.body.isEmpty ? Array("{}".utf8) : request.body, clientContext: clientContext,
             traceID: request.header("X-Amzn-Trace-Id"))
-        let (id, result) = enqueue(invocation)
         if invocationType == "Event" {
+            let (id, _) = enqueue(invocation)
             return .now(EmulatorResponse(status: .accepted, headers: ["X-Amzn-RequestId": id]))
         }
         // A caller that hangs up does not stop the invocation, as on Lambda.
-        let response = result.map { result -> EmulatorResponse in
-            let (body, functionError) = result.outcome.invokeAPIBody(requestID: id)
-            var headers: HTTPHeaders = [
-                "Content-Type": "application/json", "X-Amzn-RequestId": id, "X-Amz-Executed-Version": function.version,
-            ]
-            if functionError { headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
-            return EmulatorResponse(status: .ok, headers: headers, body: body)
+        return .invocation(invocation)
+    }
+
+    /// The invoke API's answer to an invocation that was not streamed.
+    func invokeAPIResponse(_ result: InvocationResult) -> EmulatorResponse {
+        let (body, functionError) = result.outcome.invokeAPIBody(requestID: result.requestID)
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/json", "X-Amzn-RequestId": result.requestID,
+            "X-Amz-Executed-Version": configuration.function.version,
+        ]
+        if functionError { headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
+        return EmulatorResponse(status: .ok, headers: headers, body: body)
+    }
+
+    /// The head of the invoke API's answer to a streamed response: chunked, the runtime's
+    /// content type, and the trailers that report an error after the body has begun.
+    func invokeAPIStreamHeaders(requestID: String, contentType: String?) -> HTTPHeaders {
+        [
+            "Content-Type": contentType ?? "application/octet-stream", "X-Amzn-RequestId": requestID,
+            "X-Amz-Executed-Version": configuration.function.version, "Transfer-Encoding": "chunked",
+            "Trailer": "X-Amz-Function-Error, Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body",
+        ]
+    }
+
+    /// The trailers that end a streamed answer: none after a clean end; after an error (the
+    /// runtime's trailers, a timeout, an exit) the error type and the base64 error object, as
+    /// the runtime itself reports a mid-stream error, and `X-Amz-Function-Error: Unhandled`.
+    static func invokeAPITrailers(_ result: InvocationResult) -> HTTPHeaders? {
+        let (body, functionError) = result.outcome.invokeAPIBody(requestID: result.requestID)
+        guard functionError else { return nil }
+        let type: String
+        switch result.outcome {
+        case .error(let report), .abandoned(let report): type = report.type ?? "Unhandled"
+        case .timedOut: type = "Sandbox.Timedout"
+        case .response: type = "Unhandled"
         }
-        return .later(response.hop(to: eventLoop), cancel: {})
+        return [
+            "X-Amz-Function-Error": "Unhandled", "Lambda-Runtime-Function-Error-Type": type,
+            "Lambda-Runtime-Function-Error-Body": Data(body).base64EncodedString(),
+        ]
     }
 
     /// Ends a queued or in-flight invocation with `report` (its runtime exited, for example).

@@ -8,6 +8,9 @@ import NIOHTTP1
 enum Reply {
     case now(EmulatorResponse)
     case later(EventLoopFuture<EmulatorResponse>, cancel: @Sendable () -> Void)
+    /// An invoke-API invocation: the handler queues it with an observer of its own and writes
+    /// the answer as the observer is told (whole, or streamed as the runtime streams it).
+    case invocation(InvocationRequest)
 }
 
 /// Promise completions, continuation resumes and events gathered under the lock and run after
@@ -74,10 +77,14 @@ final class EmulatorCore: Sendable {
         case .success(let route):
             reply = handle(route, request, on: eventLoop)
         }
-        if case .now(let response) = reply, response.status.code >= 400, let onEvent = configuration.onEvent {
-            onEvent(.rejected(method: request.method, path: request.path, status: Int(response.status.code), message: response.errorMessage))
-        }
+        if case .now(let response) = reply { noteRejection(of: request, response) }
         return reply
+    }
+
+    /// Reports a 4xx answer as `EmulatorEvent.rejected`.
+    func noteRejection(of request: EmulatorRequest, _ response: EmulatorResponse) {
+        guard response.status.code >= 400, let onEvent = configuration.onEvent else { return }
+        onEvent(.rejected(method: request.method, path: request.path, status: Int(response.status.code), message: response.errorMessage))
     }
 
     private func handle(_ route: Route, _ request: EmulatorRequest, on eventLoop: any EventLoop) -> Reply {
@@ -178,15 +185,24 @@ final class EmulatorCore: Sendable {
     private func finishFromRuntime(_ id: String, _ outcome: InvocationOutcome) -> EmulatorResponse {
         mutate { state, effects in
             state.noteContact()
-            guard let record = state.records[id] else {
-                return .error(.badRequest, type: "InvalidRequestID", message: "no invocation \(id) is waiting for a result; it finished, timed out or never existed")
-            }
-            guard case .inFlight = record.phase else {
-                return .error(.badRequest, type: "InvalidRequestID", message: "invocation \(id) has not been handed to the runtime yet")
-            }
+            if let refusal = refusal(ofResultFor: id, in: state) { return refusal }
             finish(id, outcome, in: &state, &effects)
             return .accepted
         }
+    }
+
+    /// Why the runtime may not post a result for `id` now; nil when it may.
+    func refusal(ofResultFor id: String, in state: EmulatorState) -> EmulatorResponse? {
+        guard let record = state.records[id] else {
+            return .error(.badRequest, type: "InvalidRequestID", message: "no invocation \(id) is waiting for a result; it finished, timed out or never existed")
+        }
+        guard case .inFlight = record.phase else {
+            return .error(.badRequest, type: "InvalidRequestID", message: "invocation \(id) has not been handed to the runtime yet")
+        }
+        if record.streamedBody != nil {
+            return .error(.badRequest, type: "InvalidRequestID", message: "invocation \(id) is already answering with a streamed response")
+        }
+        return nil
     }
 
     private func responseTooLarge(_ id: String) -> EmulatorResponse {
@@ -211,9 +227,11 @@ final class EmulatorCore: Sendable {
             timer.cancel()
             duration = ContinuousClock.now - since
         }
-        let result = InvocationResult(requestID: id, outcome: outcome, duration: duration)
+        var result = InvocationResult(requestID: id, outcome: outcome, duration: duration)
+        result.streamed = record.streamedBody != nil
         state.snapshot.finishedCount += 1
         if case .timedOut = outcome { state.snapshot.timedOutCount += 1 }
+        record.observer?(.finished(result))
         effects.actions.append { record.promise.succeed(result) }
         effects.events.append(.invocationFinished(result))
     }

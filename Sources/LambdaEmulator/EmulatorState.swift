@@ -18,6 +18,8 @@ public struct EmulatorSnapshot: Sendable {
     /// Invocations waiting for the runtime, and those it holds.
     public var queued: [String] = []
     public var inFlight: [String] = []
+    /// In-flight invocations whose runtime is streaming the answer on a connection still open.
+    public var streaming: [String] = []
     public var finishedCount = 0
     public var timedOutCount = 0
     public var isShuttingDown = false
@@ -54,6 +56,11 @@ struct EmulatorState: Sendable {
         var request: InvocationRequest
         var phase: Phase
         var promise: EventLoopPromise<InvocationResult>
+        var observer: InvocationObserver?
+        /// The body of a streamed response so far; nil until the runtime starts streaming.
+        var streamedBody: [UInt8]?
+        /// The connection carrying the streamed body is still open.
+        var streamOpen = false
     }
 
     struct Extension: Sendable {
@@ -105,6 +112,7 @@ struct EmulatorState: Sendable {
             if case .inFlight = record.phase { return id }
             return nil
         }.sorted()
+        copy.streaming = records.compactMap { id, record in record.streamOpen ? id : nil }.sorted()
         copy.extensions = extensions.map { item in
             var status = item.status
             status.isWaiting = item.waiter != nil

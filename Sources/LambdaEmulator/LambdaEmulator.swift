@@ -97,9 +97,10 @@ public final class LambdaEmulator: Sendable {
     /// The state now; see `waitUntil` to wait for a change.
     public var snapshot: EmulatorSnapshot { core.snapshot }
 
-    /// Queues an invocation for the runtime's next `next`.
-    public func enqueue(_ request: InvocationRequest) -> PendingInvocation {
-        let (id, future) = core.enqueue(request)
+    /// Queues an invocation for the runtime's next `next`. `observer` is told of a streamed
+    /// answer's start and chunks as they arrive, then of the end (see `InvocationObserver`).
+    public func enqueue(_ request: InvocationRequest, observer: InvocationObserver? = nil) -> PendingInvocation {
+        let (id, future) = core.enqueue(request, observer: observer)
         return PendingInvocation(requestID: id, future: future, core: core)
     }
 

@@ -175,13 +175,34 @@ public actor ExecutionEnvironment {
     }
 
     /// Delivers one event and returns how it ended: a response or a function error. A timeout
-    /// (the function is killed), a crash or an extension's exit is thrown.
-    public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
+    /// (the function is killed), a crash or an extension's exit is thrown. A streamed answer's
+    /// start and chunks go to `streamed` as they arrive, all of them before this returns.
+    public func invoke(
+        _ request: InvocationRequest, streamed: (@Sendable (InvocationEvent) async -> Void)? = nil
+    ) async throws -> InvocationResult {
         guard let function, !isShutDown else { throw InvokeError.interrupted }
-        let pending = emulator.enqueue(request)
+        let (events, continuation) = AsyncStream.makeStream(of: InvocationEvent.self)
+        var observer: InvocationObserver?
+        if streamed != nil {
+            observer = { event in
+                continuation.yield(event)
+                if case .finished = event { continuation.finish() }
+            }
+        } else {
+            continuation.finish()
+        }
+        let pending = emulator.enqueue(request, observer: observer)
         let id = pending.requestID
         let result: InvocationResult = try await withThrowingTaskGroup(of: Step.self) { group in
-            group.addTask { .finished(await pending.result()) }
+            group.addTask {
+                if let streamed {
+                    for await event in events {
+                        if case .finished = event { break }
+                        await streamed(event)
+                    }
+                }
+                return .finished(await pending.result())
+            }
             group.addTask { .exited(try await function.waitForExit()) }
             for (name, process) in extensions {
                 group.addTask { .extensionExited(name, try await process.waitForExit()) }
@@ -196,6 +217,7 @@ public actor ExecutionEnvironment {
                     break loop
                 case .exited(let termination) where fault == nil:
                     fault = step
+                    await drainStream(id)
                     emulator.abandon(id, with: Self.exitReport(termination))
                 case .extensionExited(let name, _) where fault == nil:
                     fault = step
@@ -235,6 +257,7 @@ public actor ExecutionEnvironment {
         ] + extensionExits())
         switch step {
         case .exited(let termination):
+            for id in emulator.snapshot.streaming { await drainStream(id) }
             emulator.abandonAll(with: Self.exitReport(termination))
             return .functionExited(termination)
         case .extensionExited(let name, let termination):
@@ -244,6 +267,15 @@ public actor ExecutionEnvironment {
             await function.stop(signal: SIGKILL, grace: .zero)
             return .invocationTimedOut
         }
+    }
+
+    /// After the runtime died mid-stream: waits (briefly) until the emulator has read what the
+    /// runtime had sent before its connection closed, so those chunks still reach the caller.
+    private func drainStream(_ id: String) async {
+        guard emulator.snapshot.streaming.contains(id) else { return }
+        _ = try? await Race.first(within: .seconds(1), expired: (), [
+            { [emulator] in try await emulator.waitUntil { $0.streaming.contains(id) ? nil : () } },
+        ])
     }
 
     /// The error object the invoke API gives for a runtime that exited, as Lambda words it.

@@ -11,6 +11,8 @@ public protocol InvokeConsole: Sendable {
     func result(_ line: String)
     /// A response body on standard output, exactly as the function sent it, then a newline.
     func output(_ bytes: [UInt8])
+    /// Part of a streamed body on standard output, as it arrived, at once.
+    func write(_ bytes: [UInt8])
 }
 
 /// The terminal.
@@ -25,6 +27,7 @@ public struct StandardInvokeConsole: InvokeConsole {
     public func log(_ line: String) { FileHandle.standardError.write(Data((ColourMode.styled(line, colour: colour) + "\n").utf8)) }
     public func result(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     public func output(_ bytes: [UInt8]) { FileHandle.standardOutput.write(Data(bytes + [UInt8(ascii: "\n")])) }
+    public func write(_ bytes: [UInt8]) { FileHandle.standardOutput.write(Data(bytes)) }
 }
 
 /// Turns emulator events into the lines Lambda writes to CloudWatch around an invocation

@@ -138,6 +138,7 @@ public struct InvokeWorkflow: Sendable {
         context.describe(artifacts, lambdaDirectory: lambdaDirectory)
 
         let log = InvocationLog(console: context.console)
+        let printer = StreamPrinter(console: context.console)
         let emulator = try await LambdaEmulator.start(EmulatorConfiguration(
             function: LambdaEnvironment.identity(name: function.name, overrides: overrides), timeout: function.timeout,
             extensionNames: Set(function.extensions), onEvent: log.record))
@@ -149,17 +150,19 @@ public struct InvokeWorkflow: Sendable {
                 trace: context.trace
             ) { environment in
                 log.noteInit(try await environment.start())
-                return try await environment.invoke(InvocationRequest(payload: payload))
+                return try await environment.invoke(InvocationRequest(payload: payload)) { printer.take($0) }
             }
         } catch {
+            printer.finish()
             await emulator.stop()
             throw error is CancellationError ? InvokeError.interrupted : error
         }
         await emulator.stop()
 
+        printer.finish()
         switch result.outcome {
         case .response(let body):
-            context.console.output(body)
+            if !result.streamed { context.console.output(body) }
         case .error(let report):
             context.console.output(report.body)
             throw InvokeError.functionError(function: function.name, report)
@@ -167,5 +170,55 @@ public struct InvokeWorkflow: Sendable {
             break  // thrown by the environment already
         }
         return result
+    }
+}
+
+/// `invoke`'s view of a streamed answer: each chunk on standard output as it arrives, the
+/// prelude (status and headers) split off onto standard error as one line, and a newline at
+/// the end unless the body ended with one. A stream that ends in an error leaves its body so
+/// far, then the error object on a line of its own.
+final class StreamPrinter: Sendable {
+    private let console: any InvokeConsole
+    private let body = Locked<StreamedBody?>(nil)
+    private let endsWithNewline = Locked(false)
+
+    init(console: any InvokeConsole) {
+        self.console = console
+    }
+
+    func take(_ event: InvocationEvent) {
+        let parts: [StreamedBody.Part] = body.withLock { body in
+            switch event {
+            case .streamStarted(_, let contentType):
+                body = StreamedBody(contentType: contentType)
+                return []
+            case .chunk(let bytes):
+                return body?.take(bytes) ?? []
+            case .finished:
+                return []
+            }
+        }
+        show(parts)
+    }
+
+    /// Ends a stream that started (a timeout or a crash too); nothing when none did.
+    func finish() {
+        guard let parts = body.withLock({ body -> [StreamedBody.Part]? in
+            defer { body = nil }
+            return body?.finish()
+        }) else { return }
+        show(parts)
+        if !endsWithNewline.withLock({ $0 }) { console.write([UInt8(ascii: "\n")]) }
+    }
+
+    private func show(_ parts: [StreamedBody.Part]) {
+        for part in parts {
+            switch part {
+            case .prelude(let prelude): console.log("Streamed response: \(prelude.line)")
+            case .body(let bytes):
+                console.write(bytes)
+                endsWithNewline.withLock { $0 = bytes.last == UInt8(ascii: "\n") }
+            }
+        }
     }
 }

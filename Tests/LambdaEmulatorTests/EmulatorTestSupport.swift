@@ -50,18 +50,21 @@ func runtimeLoop(port: Int, count: Int, answer: @escaping @Sendable (RawHTTPResp
     }
 }
 
-/// Collects events for assertions.
-final class EventRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [EmulatorEvent] = []
+/// The emulator's events, collected.
+typealias EventRecorder = Recorder<EmulatorEvent>
 
-    func record(_ event: EmulatorEvent) {
+/// Collects events (the emulator's, or an invocation observer's) for assertions.
+final class Recorder<Event: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Event] = []
+
+    func record(_ event: Event) {
         lock.lock()
         recorded.append(event)
         lock.unlock()
     }
 
-    var events: [EmulatorEvent] {
+    var events: [Event] {
         lock.lock()
         defer { lock.unlock() }
         return recorded

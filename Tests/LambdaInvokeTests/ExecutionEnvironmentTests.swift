@@ -67,4 +67,31 @@ import Testing
         #expect(initDuration > .zero)
         #expect(result.outcome == .response(Array("[1]".utf8)))
     }
+
+    @Test func streamedChunksReachTheCallerWhileTheFunctionStillRuns() async throws {
+        let lambda = try RuntimeFixtures.lambdaDirectory(function: "fn")
+        let artifacts = try ArtifactLocator.prepare(function: "fn", extensions: [], zip: false, lambdaDirectory: lambda)
+        let emulator = try await LambdaEmulator.start(EmulatorConfiguration(function: FunctionIdentity(name: "fn")))
+        let gate = "\(lambda)/gate"
+        let seen = Locked<[String]>([])
+        let overrides = ["FIXTURE_MODE": "stream", "STREAM_GATE": gate, "STREAM_CHUNKS": "3", "STREAM_INTERVAL_MS": "0"]
+        let result = try await ExecutionEnvironment.run(artifacts, overrides: overrides, emulator: emulator, output: .discarded) { environment in
+            _ = try await environment.start()
+            return try await environment.invoke(InvocationRequest(payload: Array("{}".utf8))) { event in
+                guard case .chunk(let bytes) = event else { return }
+                let first = seen.withLock { seen in
+                    seen.append(String(decoding: bytes, as: UTF8.self))
+                    return seen.count == 1
+                }
+                // The fixture sends chunk 2 only once this file exists.
+                if first { _ = FileManager.default.createFile(atPath: gate, contents: nil) }
+            }
+        }
+        await emulator.stop()
+        let chunks = seen.withLock { $0 }
+        #expect(chunks.first == "chunk 1\n")
+        #expect(chunks.joined() == "chunk 1\nchunk 2\nchunk 3\n")
+        #expect(result.streamed)
+        #expect(result.outcome == .response(Array("chunk 1\nchunk 2\nchunk 3\n".utf8)))
+    }
 }

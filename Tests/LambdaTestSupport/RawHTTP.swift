@@ -14,6 +14,8 @@ public struct RawHTTPResponse: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The trailers of a chunked body, names lowercased.
+    public var trailers: [String: String] = [:]
 
     public var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -23,6 +25,10 @@ public struct RawHTTPResponse: Sendable {
 
 public struct RawHTTPError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// One TCP connection to 127.0.0.1.
@@ -83,8 +89,82 @@ public final class RawConnection: @unchecked Sendable {
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    /// Reads one response: headers, then a Content-Length body (or to the end of the stream).
+    /// Reads one response: headers, then a Content-Length or chunked body (or to the end of
+    /// the stream).
     public func readResponse() throws -> RawHTTPResponse {
+        var response = try readHead()
+        if response.status == 204 || response.status == 304 || (100..<200).contains(response.status) { return response }
+        if response.headers["transfer-encoding"]?.lowercased() == "chunked" {
+            let rest = try readChunkedRest()
+            response.body = rest.body
+            response.trailers = rest.trailers
+            return response
+        }
+        if let length = response.headers["content-length"].flatMap({ Int($0) }) {
+            while buffer.count < length { try fill() }
+            response.body = Array(buffer[..<length])
+            buffer.removeSubrange(..<length)
+            return response
+        }
+        while (try? fill()) != nil {}
+        defer { buffer = [] }
+        response.body = buffer
+        return response
+    }
+
+    /// The rest of a chunked body and its trailers, after `readHead` and any `readChunk`.
+    public func readChunkedRest() throws -> RawHTTPResponse {
+        var rest = RawHTTPResponse(status: 0, headers: [:], body: [])
+        while true {
+            switch try readChunk() {
+            case .data(let bytes): rest.body += bytes
+            case .end(let trailers):
+                rest.trailers = trailers
+                return rest
+            }
+        }
+    }
+
+    public enum Chunk: Equatable, Sendable {
+        case data([UInt8])
+        /// The last chunk, with the trailers (names lowercased).
+        case end([String: String])
+    }
+
+    /// The next chunk of a chunked body, as soon as it has arrived whole.
+    public func readChunk() throws -> Chunk {
+        let sizeLine = try readLine()
+        guard let size = Int(sizeLine.split(separator: ";").first.map(String.init) ?? "", radix: 16) else {
+            throw RawHTTPError(description: "bad chunk size line '\(sizeLine)'")
+        }
+        if size == 0 {
+            var trailers: [String: String] = [:]
+            while true {
+                let line = try readLine()
+                if line.isEmpty { return .end(trailers) }
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                trailers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        while buffer.count < size + 2 { try fill() }
+        let bytes = Array(buffer[..<size])
+        buffer.removeSubrange(..<(size + 2))
+        return .data(bytes)
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let index = buffer.indices.dropLast().first(where: { buffer[$0] == 13 && buffer[$0 + 1] == 10 }) {
+                let line = String(decoding: buffer[..<index], as: UTF8.self)
+                buffer.removeSubrange(..<(index + 2))
+                return line
+            }
+            try fill()
+        }
+    }
+
+    /// Reads a response's status line and headers only; the body is read separately.
+    public func readHead() throws -> RawHTTPResponse {
         while findHeaderEnd() == nil { try fill() }
         let end = findHeaderEnd()!
         let head = String(decoding: buffer[..<end], as: UTF8.self)
@@ -99,18 +179,7 @@ public final class RawConnection: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        if status == 204 || status == 304 || (100..<200).contains(status) {
-            return RawHTTPResponse(status: status, headers: headers, body: [])
-        }
-        if let length = headers["content-length"].flatMap({ Int($0) }) {
-            while buffer.count < length { try fill() }
-            let body = Array(buffer[..<length])
-            buffer.removeSubrange(..<length)
-            return RawHTTPResponse(status: status, headers: headers, body: body)
-        }
-        while (try? fill()) != nil {}
-        defer { buffer = [] }
-        return RawHTTPResponse(status: status, headers: headers, body: buffer)
+        return RawHTTPResponse(status: status, headers: headers, body: [])
     }
 
     /// True when the server closed the connection (reads the end of the stream).

@@ -28,9 +28,8 @@ static void die(const char *what) {
     exit(70);
 }
 
-/* Sends one request to $AWS_LAMBDA_RUNTIME_API (127.0.0.1:PORT). */
-static void request(const char *method, const char *path, const char *extra_headers, const char *body,
-                    struct response *out) {
+/* A connection to $AWS_LAMBDA_RUNTIME_API (127.0.0.1:PORT). */
+static int connect_api(void) {
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (api == NULL) die("AWS_LAMBDA_RUNTIME_API is not set");
     const char *colon = strrchr(api, ':');
@@ -48,15 +47,11 @@ static void request(const char *method, const char *path, const char *extra_head
     address.sin_port = htons((unsigned short)atoi(colon + 1));
     if (inet_pton(AF_INET, host, &address.sin_addr) != 1) die("bad host");
     if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0) die("connect failed");
+    return fd;
+}
 
-    size_t body_length = body ? strlen(body) : 0;
-    char head[4096];
-    int head_length = snprintf(head, sizeof head,
-                               "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nContent-Length: %zu\r\n%s\r\n",
-                               method, path, api, body_length, extra_headers ? extra_headers : "");
-    if (write(fd, head, (size_t)head_length) != head_length) die("write failed");
-    if (body_length && write(fd, body, body_length) != (ssize_t)body_length) die("write failed");
-
+/* Reads the response on `fd` to the end of the stream, then closes it. */
+static void read_response(int fd, struct response *out) {
     out->length = 0;
     for (;;) {
         ssize_t got = read(fd, out->raw + out->length, RESPONSE_CAP - 1 - out->length);
@@ -72,6 +67,21 @@ static void request(const char *method, const char *path, const char *extra_head
     if (end == NULL) die("no end of headers");
     out->body = end + 4;
     out->body_length = out->length - (size_t)(out->body - out->raw);
+}
+
+/* Sends one request to $AWS_LAMBDA_RUNTIME_API and reads the response. */
+static void request(const char *method, const char *path, const char *extra_headers, const char *body,
+                    struct response *out) {
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    int fd = connect_api();
+    size_t body_length = body ? strlen(body) : 0;
+    char head[4096];
+    int head_length = snprintf(head, sizeof head,
+                               "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nContent-Length: %zu\r\n%s\r\n",
+                               method, path, api, body_length, extra_headers ? extra_headers : "");
+    if (write(fd, head, (size_t)head_length) != head_length) die("write failed");
+    if (body_length && write(fd, body, body_length) != (ssize_t)body_length) die("write failed");
+    read_response(fd, out);
 }
 
 /* The value of header `name` (case-insensitive) into `value`; 0 when absent. */

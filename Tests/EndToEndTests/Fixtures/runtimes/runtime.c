@@ -9,6 +9,12 @@
      silent          never asks for an invocation
      hang            takes the invocation and never answers
      crash           takes the invocation and dies of SIGSEGV
+     stream          streams "chunk 1\n" ... "chunk N\n" (STREAM_CHUNKS, 5) as a chunked response,
+                     STREAM_INTERVAL_MS (300) apart; with STREAM_GATE, chunk 2 waits until that
+                     file exists, so a test can prove chunk 1 arrived while the function still ran
+     stream-prelude  the same after a prelude (status 201, headers, a cookie, 8 NUL bytes)
+     stream-error    the same, ended with the error trailers (FixtureStreamError)
+     stream-crash    streams chunk 1, then dies of SIGSEGV mid-stream
    With PID_FILE set, it first writes its process id there, so a test can check it is gone. */
 #include "lambda_http.h"
 #include <signal.h>
@@ -19,6 +25,76 @@ static struct response response;
 static const char *env(const char *name) {
     const char *value = getenv(name);
     return value ? value : "";
+}
+
+static void send_all(int fd, const char *bytes, size_t length) {
+    while (length > 0) {
+        ssize_t written = write(fd, bytes, length);
+        if (written <= 0) die("write failed");
+        bytes += written;
+        length -= (size_t)written;
+    }
+}
+
+static void send_chunk(int fd, const char *bytes, size_t length) {
+    char size[32];
+    int size_length = snprintf(size, sizeof size, "%zx\r\n", length);
+    send_all(fd, size, (size_t)size_length);
+    send_all(fd, bytes, length);
+    send_all(fd, "\r\n", 2);
+}
+
+static void stream_answer(const char *id, const char *mode) {
+    int prelude = strcmp(mode, "stream-prelude") == 0;
+    int chunks = getenv("STREAM_CHUNKS") ? atoi(getenv("STREAM_CHUNKS")) : 5;
+    int interval = getenv("STREAM_INTERVAL_MS") ? atoi(getenv("STREAM_INTERVAL_MS")) : 300;
+    const char *gate = getenv("STREAM_GATE");
+    int fd = connect_api();
+    char head[1024];
+    int head_length = snprintf(
+        head, sizeof head,
+        "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+        "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\nContent-Type: %s\r\n"
+        "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n",
+        id, env("AWS_LAMBDA_RUNTIME_API"), prelude ? "application/vnd.awslambda.http-integration-response" : "text/plain");
+    send_all(fd, head, (size_t)head_length);
+    if (prelude) {
+        static const char json[] =
+            "{\"statusCode\":201,\"headers\":{\"Content-Type\":\"text/plain\",\"X-Fixture\":\"yes\"},\"cookies\":[\"flavour=plain\"]}";
+        char buffer[sizeof json + 8];
+        memcpy(buffer, json, sizeof json - 1);
+        memset(buffer + sizeof json - 1, 0, 8);
+        send_chunk(fd, buffer, sizeof json - 1 + 8);
+    }
+    for (int index = 1; index <= chunks; index++) {
+        if (index == 2 && strcmp(mode, "stream-crash") == 0) {
+            struct rlimit none = {0, 0};
+            setrlimit(RLIMIT_CORE, &none);
+            raise(SIGSEGV);
+        }
+        if (index == 2 && gate != NULL) {
+            int waited = 0;
+            while (access(gate, F_OK) != 0) {
+                if (++waited > 6000) die("STREAM_GATE never appeared");
+                usleep(10000);
+            }
+        } else if (index > 1) {
+            usleep((useconds_t)interval * 1000);
+        }
+        char chunk[64];
+        int length = snprintf(chunk, sizeof chunk, "chunk %d\n", index);
+        send_chunk(fd, chunk, (size_t)length);
+    }
+    if (strcmp(mode, "stream-error") == 0) {
+        static const char end[] =
+            "0\r\nLambda-Runtime-Function-Error-Type: FixtureStreamError\r\nLambda-Runtime-Function-Error-Body: "
+            "eyJlcnJvck1lc3NhZ2UiOiJ0aGUgc3RyZWFtIGJyb2tlIiwiZXJyb3JUeXBlIjoiRml4dHVyZVN0cmVhbUVycm9yIn0=\r\n\r\n";
+        send_all(fd, end, sizeof end - 1);
+    } else {
+        send_all(fd, "0\r\n\r\n", 5);
+    }
+    read_response(fd, &response);
+    if (response.status != 202) die("the streamed response was not accepted");
 }
 
 int main(void) {
@@ -60,6 +136,10 @@ int main(void) {
             struct rlimit none = {0, 0};
             setrlimit(RLIMIT_CORE, &none); /* no core file in the task directory */
             raise(SIGSEGV);
+        }
+        if (strncmp(mode, "stream", 6) == 0) {
+            stream_answer(id, mode);
+            continue;
         }
         if (strcmp(mode, "error") == 0) {
             snprintf(path, sizeof path, "/2018-06-01/runtime/invocation/%s/error", id);
