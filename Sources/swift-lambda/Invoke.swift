@@ -82,7 +82,7 @@ struct Invoke: AsyncParsableCommand {
         }
         let sources = [("--data", data), ("--data-file", dataFile), ("--data-example", dataExample)].filter { $0.1 != nil }.map(\.0)
         if sources.count > 1 {
-            throw ValidationError("\(sources.joined(separator: " and ")) all give the event; pass one of them")
+            throw ValidationError("\(sources.joined(separator: " and ")) \(sources.count == 2 ? "both" : "all") give the event; pass one of them")
         }
         try validateTimeout(timeout)
         if remote {
