@@ -97,7 +97,9 @@ let package = Package(
         ),
 
         // AWS over HTTPS: Signature Version 4, credentials as the SDKs find them, the few calls deploy makes.
-        .target(name: "AWSClient", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
+        .target(name: "AWSClient", dependencies: ["LambdaSupport", "CCurlShims"], swiftSettings: strictSettings),
+        // One HTTP exchange over libcurl's easy interface (curl_easy_setopt is variadic, so it is called from C).
+        .target(name: "CCurlShims", linkerSettings: [.linkedLibrary("curl")]),
         // deploy, delete and invoke --remote: the built artifacts put on Lambda, nothing re-uploaded that did not change.
         .target(
             name: "LambdaDeploy",

@@ -45,7 +45,7 @@ public struct AWSClient: Sendable {
 
     public init(
         region: String, endpoints: AWSEndpoints, credentials: any AWSCredentialsProvider,
-        transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(),
+        transport: any HTTPTransport = CurlTransport(), retry: RetryPolicy = RetryPolicy(),
         trace: (@Sendable (String) -> Void)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.region = region
@@ -148,7 +148,7 @@ public struct AWSClient: Sendable {
         var headers = headers
         if let body {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             data = try encoder.encode(body)
             headers.append(HTTPHeader("Content-Type", "application/json"))
         }

@@ -37,7 +37,7 @@ extension AWSClient {
     /// The parameters after `trace` are for tests.
     public static func resolve(
         region flag: String?, profile: String?, endpointURL: String?, environment: [String: String], home: String,
-        transport: any HTTPTransport = URLSessionTransport(), trace: (@Sendable (String) -> Void)? = nil,
+        transport: any HTTPTransport = CurlTransport(), trace: (@Sendable (String) -> Void)? = nil,
         runner: (any ProcessRunning)? = nil,
         readFile: @escaping @Sendable (String) throws -> Data? = CredentialChain.readFileFromDisk,
         now: @escaping @Sendable () -> Date = { Date() }

@@ -40,7 +40,7 @@ public final class CredentialChain: AWSCredentialsProvider {
     /// `readFile` answers nil for a file that does not exist.
     public init(
         profile: String? = nil, environment: [String: String], home: String, endpoints: AWSEndpoints? = nil,
-        transport: any HTTPTransport = URLSessionTransport(), runner: (any ProcessRunning)? = nil,
+        transport: any HTTPTransport = CurlTransport(), runner: (any ProcessRunning)? = nil,
         readFile: @escaping @Sendable (String) throws -> Data? = CredentialChain.readFileFromDisk,
         now: @escaping @Sendable () -> Date = { Date() }, trace: (@Sendable (String) -> Void)? = nil
     ) {

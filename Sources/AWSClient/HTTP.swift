@@ -1,7 +1,4 @@
 public import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// One header as sent: names keep their case, order is kept, and a name may repeat.
 public struct HTTPHeader: Sendable, Equatable {
@@ -113,59 +110,4 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { message }
-}
-
-/// URLSession from FoundationNetworking (libcurl on Linux): TLS with the system's CA store,
-/// proxies from the usual variables, nothing to build.
-public final class URLSessionTransport: HTTPTransport {
-    private let session: URLSession
-
-    public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        session = URLSession(configuration: configuration)
-    }
-
-    deinit { session.finishTasksAndInvalidate() }
-
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url)
-        urlRequest.httpMethod = request.method
-        for header in request.headers where header.name.lowercased() != "host" {
-            urlRequest.addValue(header.value, forHTTPHeaderField: header.name)
-        }
-        if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
-            urlRequest.httpBody = request.body
-        }
-        if let timeout = request.timeout { urlRequest.timeoutInterval = timeout }
-        do {
-            let (data, response) = try await session.data(for: urlRequest)
-            guard let http = response as? HTTPURLResponse else {
-                throw TransportError(kind: .other, host: request.host, message: "\(request.host) answered with something that is not HTTP")
-            }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-            }
-            return HTTPResponse(status: http.statusCode, headers: headers, body: data)
-        } catch let error as URLError {
-            throw TransportError(kind: Self.kind(of: error), host: request.host, message: Self.describe(error, request: request))
-        }
-    }
-
-    static func kind(of error: URLError) -> TransportError.Kind {
-        switch error.code {
-        case .cannotFindHost, .dnsLookupFailed: .unresolvedHost
-        case .cannotConnectToHost, .networkConnectionLost, .notConnectedToInternet, .secureConnectionFailed: .connectionFailed
-        case .timedOut: .timedOut
-        default: .other
-        }
-    }
-
-    static func describe(_ error: URLError, request: HTTPRequest) -> String {
-        let detail = (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? error.localizedDescription
-        return "\(request.method) \(request.scheme)://\(request.hostHeader)\(request.path): \(detail)"
-    }
 }

@@ -50,7 +50,7 @@ public struct DeployContext: Sendable {
     public var transport: any HTTPTransport
     public var wait: WaitPolicy
 
-    public init(build: BuildContext, home: String, transport: any HTTPTransport = URLSessionTransport(), wait: WaitPolicy = WaitPolicy()) {
+    public init(build: BuildContext, home: String, transport: any HTTPTransport = CurlTransport(), wait: WaitPolicy = WaitPolicy()) {
         self.build = build
         self.home = home
         self.transport = transport

@@ -4,7 +4,7 @@ import Testing
 @testable import AWSClient
 
 /// Container credentials and IMDSv2 against a fake server on 127.0.0.1, through the real
-/// URLSession transport.
+/// libcurl transport.
 @Suite struct CredentialChainMetadataTests {
     @Test func containerFullURIWithTheTokenFileWinningOverTheToken() async throws {
         let server = try LoopbackServer { request in
@@ -17,7 +17,7 @@ import Testing
                 [
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.endpoint)/v2/credentials?id=7",
                     "AWS_CONTAINER_AUTHORIZATION_TOKEN": "variable-token", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "~/agent-token",
-                ], transport: URLSessionTransport()
+                ], transport: CurlTransport()
             ).credentials()
             #expect(found.accessKeyID == "ASIACONTAINER")
             #expect(found.sessionToken == "json-token")
@@ -59,7 +59,7 @@ import Testing
         try await TemporaryHome.with { home in
             let uri = "\(server.endpoint)/creds"
             let error = await thrownError {
-                try await home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: URLSessionTransport()).credentials()
+                try await home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: CurlTransport()).credentials()
             }
             #expect("\(error!)" == "could not get credentials from container credentials at \(uri): it answered HTTP 500; check the container's task role")
         }
@@ -86,7 +86,7 @@ import Testing
         defer { server.stop() }
         try await TemporaryHome.with { home in
             let found = try await home.chain(
-                ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint], transport: URLSessionTransport()
+                ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint], transport: CurlTransport()
             ).credentials()
             #expect(found.accessKeyID == "ASIAINSTANCE")
             #expect(found.source == "EC2 instance metadata (role instance-role)")
@@ -111,7 +111,7 @@ import Testing
         try await TemporaryHome.with { home in
             let found = try await home.chain(
                 ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint + "/"],
-                transport: URLSessionTransport()
+                transport: CurlTransport()
             ).credentials()
             #expect(found.accessKeyID == "ASIAV1")
             #expect(server.requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"] == nil })
@@ -126,7 +126,7 @@ import Testing
             let error = await thrownError {
                 try await home.chain(
                     ["AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint],
-                    transport: URLSessionTransport()
+                    transport: CurlTransport()
                 ).credentials()
             }
             #expect(Date().timeIntervalSince(start) < 3.5)

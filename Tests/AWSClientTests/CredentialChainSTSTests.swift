@@ -50,7 +50,7 @@ import Testing
                 let start = Date()
                 let trace = TraceLog()
                 let found = try await home.chain(
-                    profile: "deploy", transport: URLSessionTransport(), endpoints: Self.endpoints(moto), trace: trace.sink
+                    profile: "deploy", transport: CurlTransport(), endpoints: Self.endpoints(moto), trace: trace.sink
                 ).credentials()
                 Self.expectTemporary(found, from: start, seconds: 900)
                 #expect(found.source == "profile deploy (role arn:aws:iam::\(Self.account):role/deployer)")
@@ -69,7 +69,7 @@ import Testing
                     [
                         "AWS_WEB_IDENTITY_TOKEN_FILE": "\(home.path)/oidc-token", "AWS_ROLE_ARN": "arn:aws:iam::\(Self.account):role/github",
                         "AWS_ROLE_SESSION_NAME": "gha-run",
-                    ], transport: URLSessionTransport(), endpoints: Self.endpoints(moto)
+                    ], transport: CurlTransport(), endpoints: Self.endpoints(moto)
                 ).credentials()
                 Self.expectTemporary(found, from: start, seconds: 3600)
                 #expect(found.source == "web identity (role arn:aws:iam::\(Self.account):role/github)")
@@ -85,7 +85,7 @@ import Testing
                 try home.write(
                     ".aws/config",
                     "[profile oidc]\nrole_arn = arn:aws:iam::\(Self.account):role/oidc\nweb_identity_token_file = ~/token\nrole_session_name = p\n")
-                let found = try await home.chain(profile: "oidc", transport: URLSessionTransport(), endpoints: Self.endpoints(moto))
+                let found = try await home.chain(profile: "oidc", transport: CurlTransport(), endpoints: Self.endpoints(moto))
                     .credentials()
                 #expect(found.source == "profile oidc (role arn:aws:iam::\(Self.account):role/oidc)")
                 #expect(try await Self.identity(found, moto: moto) == "arn:aws:sts::\(Self.account):assumed-role/oidc/p")
