@@ -15,9 +15,10 @@
 #
 # Seconds are the wall-clock time of each command as a whole process: process start, the
 # Python interpreter and boto3's import for the recipe, reading the zips, every call. Bytes are
-# the zip bytes sent: the tool's `uploaded_bytes`, the recipe's `bytes=`. The table shows
-# medians over the rounds; the goals print PASS or FAIL, and the script exits 0 either way
-# (it is a measurement; it exits non-zero only when a run does not do what it should).
+# the zip bytes sent: the tool's `uploaded_bytes`, the recipe's `bytes=`. CPU is the process's
+# user + system seconds: on a machine moto shares, a client's CPU is time moto does not get.
+# The table shows medians over the rounds; the goals print PASS or FAIL, and the script exits 0
+# either way (it is a measurement; it exits non-zero only when a run does not do what it should).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -118,36 +119,52 @@ PYTHON
 echo "warming moto up on $endpoint" >&2
 moto warm >/dev/null
 
-results="$work/results.tsv"   # set, step, side, round, seconds, bytes
+results="$work/results.tsv"   # set, step, side, round, seconds, bytes, CPU seconds
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# Sets children_cpu to the user + system seconds of every child this shell has waited for; the
+# difference around one command is that command's CPU time. Called directly and `times` into a
+# file, never in a pipe or $(...): a subshell has no children of its own.
+children_cpu=0
+read_children_cpu() {
+    times >"$work/times"
+    children_cpu=$(tail -1 "$work/times" | awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); sub("s", "", t[2]); s += t[1] * 60 + t[2] } printf "%.3f", s }')
+}
 
 # tool SET STEP ROUND PACKAGE EXPECTED_ACTION COUNT: one `swift-lambda deploy`, timed.
 run_tool() {
-    local set="$1" step="$2" round="$3" package="$4" action="$5" count="$6" out="$work/tool.out" start end line
+    local set="$1" step="$2" round="$3" package="$4" action="$5" count="$6" out="$work/tool.out" start end line cpu
+    read_children_cpu
+    cpu=$children_cpu
     start=$(now)
     "$tool" deploy --package-path "$package" --endpoint-url "$endpoint" --message-format json >"$out" 2>"$work/tool.err" \
         || { cat "$work/tool.err" "$out" >&2; exit 1; }
     end=$(now)
+    read_children_cpu
+    cpu=$(elapsed "$cpu" "$children_cpu")
     line=$(grep '"reason":"deploy-finished"' "$out")
     [[ "$line" == *"\"$action\":$count,"* ]] || { echo "tool $set $step: expected $count $action: $line" >&2; exit 1; }
     [[ "$line" =~ \"uploaded_bytes\":([0-9]+) ]] || { echo "no uploaded_bytes in: $line" >&2; exit 1; }
-    printf '%s\t%s\ttool\t%s\t%s\t%s\n' "$set" "$step" "$round" "$(elapsed "$start" "$end")" "${BASH_REMATCH[1]}" >>"$results"
+    printf '%s\t%s\ttool\t%s\t%s\t%s\t%s\n' "$set" "$step" "$round" "$(elapsed "$start" "$end")" "${BASH_REMATCH[1]}" "$cpu" >>"$results"
 }
 
 # recipe SET STEP ROUND ROLE EXPECTED_ACTION NAME=ZIP...: one recipe run, timed.
 run_recipe() {
-    local set="$1" step="$2" round="$3" role="$4" action="$5" out="$work/recipe.out" start end line
+    local set="$1" step="$2" round="$3" role="$4" action="$5" out="$work/recipe.out" start end line cpu
     shift 5
+    read_children_cpu
+    cpu=$children_cpu
     start=$(now)
     "$python" Benchmarks/deploy-recipe.py --endpoint "$endpoint" --role "$role" "$@" >"$out" 2>"$work/recipe.err" \
         || { cat "$work/recipe.err" "$out" >&2; exit 1; }
     end=$(now)
+    read_children_cpu
+    cpu=$(elapsed "$cpu" "$children_cpu")
     [ "$(grep -c ": $action (" "$work/recipe.err")" -eq $# ] \
         || { echo "recipe $set $step: expected $# $action:" >&2; cat "$work/recipe.err" >&2; exit 1; }
     line=$(cat "$out")
     [[ "$line" =~ bytes=([0-9]+) ]] || { echo "no bytes= in: $line" >&2; exit 1; }
-    printf '%s\t%s\trecipe\t%s\t%s\t%s\n' "$set" "$step" "$round" "$(elapsed "$start" "$end")" "${BASH_REMATCH[1]}" >>"$results"
+    printf '%s\t%s\trecipe\t%s\t%s\t%s\t%s\n' "$set" "$step" "$round" "$(elapsed "$start" "$end")" "${BASH_REMATCH[1]}" "$cpu" >>"$results"
 }
 
 # SET PACKAGE NAME=ZIP...: every round of one set.
@@ -174,28 +191,31 @@ benchmark generated-10 "$work/functions" "${generated_zips[@]}"
 # 5. Medians, ratios and goals.
 echo
 echo "swift-lambda deploy against Benchmarks/deploy-recipe.py on moto; $rounds rounds, medians;"
-echo "seconds are whole processes (start included); $(nproc) cores, shared"
+echo "seconds are whole processes (start included); CPU is user + system seconds; $(nproc) cores, shared"
 awk -F'\t' '
-    function median(key,    n, i, j, t, v) {
-        n = split(values[key], v, " ")
+    function median(list,    n, i, j, t, v) {
+        n = split(list, v, " ")
         for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
         return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     }
     {
         key = $1 SUBSEP $2 SUBSEP $3
         values[key] = values[key] " " $5
+        cpu[key] = cpu[key] " " $7
         if (!(key in bytes)) bytes[key] = $6
         else if (bytes[key] != $6) bytes[key] = "varies"
         if (!(($1 SUBSEP $2) in seen)) { seen[$1 SUBSEP $2] = 1; order[++rows] = $1 SUBSEP $2 }
     }
     END {
-        printf "%-13s %-9s %9s %9s %7s %11s %11s\n", "set", "step", "tool s", "recipe s", "ratio", "tool B", "recipe B"
+        printf "%-13s %-9s %9s %9s %7s %11s %11s %9s %9s\n", "set", "step", "tool s", "recipe s", "ratio", "tool B", "recipe B",
+            "tool CPU", "rcp CPU"
         for (r = 1; r <= rows; r++) {
             split(order[r], k, SUBSEP)
-            tool = median(order[r] SUBSEP "tool"); recipe = median(order[r] SUBSEP "recipe")
+            tool = median(values[order[r] SUBSEP "tool"]); recipe = median(values[order[r] SUBSEP "recipe"])
             ratio[order[r]] = tool / recipe
-            printf "%-13s %-9s %9.3f %9.3f %7.2f %11s %11s\n", k[1], k[2], tool, recipe, tool / recipe,
-                bytes[order[r] SUBSEP "tool"], bytes[order[r] SUBSEP "recipe"]
+            printf "%-13s %-9s %9.3f %9.3f %7.2f %11s %11s %9.3f %9.3f\n", k[1], k[2], tool, recipe, tool / recipe,
+                bytes[order[r] SUBSEP "tool"], bytes[order[r] SUBSEP "recipe"],
+                median(cpu[order[r] SUBSEP "tool"]), median(cpu[order[r] SUBSEP "recipe"])
         }
         print ""
         for (r = 1; r <= rows; r++) {
@@ -210,5 +230,5 @@ awk -F'\t' '
         }
     }' "$results"
 echo
-echo "every run (set, step, side, round, seconds, bytes):"
+echo "every run (set, step, side, round, seconds, bytes, CPU seconds):"
 sort -k1,1 -k2,2 -k3,3 -k4,4n "$results" | column -t
