@@ -30,6 +30,8 @@ moto_pid=""
 cleanup() {
     if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
     rm -rf "$work"
+    # SwiftPM's locks for the generated package's build directory, named after its path.
+    rm -f "/tmp/$(tr / _ <<<"$work/functions/.build")"*.lock
 }
 trap cleanup EXIT
 
