@@ -56,10 +56,16 @@ public final class CredentialChain: AWSCredentialsProvider {
         self.trace = trace
     }
 
-    /// A file's bytes, nil when there is no file at `path`.
+    /// A file's bytes, nil when there is no file at `path`. Read through a handle rather than
+    /// `Data(contentsOf:)`, which refuses character devices: `AWS_CONFIG_FILE=/dev/null` is how
+    /// CI scripts say "no file".
     public static let readFileFromDisk: @Sendable (String) throws -> Data? = { path in
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        return try handle.readToEnd() ?? Data()
     }
 
     /// The profile the chain reads: `--profile`, else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`

@@ -85,6 +85,19 @@ import Testing
         }
     }
 
+    /// CI scripts point the variables at /dev/null to say "no file"; a device reads as empty.
+    @Test func filesAtDevNullAreEmpty() async throws {
+        #expect(try CredentialChain.readFileFromDisk("/dev/null") == Data())
+        #expect(try CredentialChain.readFileFromDisk("/nonexistent/swift-lambda") == nil)
+        try await TemporaryHome.with { home in
+            let found = try await home.chain([
+                "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_CONFIG_FILE": "/dev/null",
+                "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret",
+            ]).credentials()
+            #expect(found.accessKeyID == "AKIDENV")
+        }
+    }
+
     @Test func anExplicitProfileThatDoesNotExistNamesFilesAndProfiles() async throws {
         try await TemporaryHome.with(credentials: "[default]\n[prod]\n", config: "[profile staging]\n") { home in
             for chain in [home.chain(profile: "prd"), home.chain(["AWS_PROFILE": "prd"])] {
