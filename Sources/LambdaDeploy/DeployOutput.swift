@@ -41,6 +41,28 @@ public enum DeployOutput {
         var changes: [String]
         var uploaded_bytes: Int
         var dry_run: Bool
+
+        /// Every key on every line, `null` when there is nothing (no URL, a dry run's ARN), so a
+        /// reader of the stream can rely on the object's shape.
+        enum CodingKeys: String, CodingKey {
+            case reason, name, kind, action, arn, code_sha256, version, alias, url, changes, uploaded_bytes, dry_run
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(name, forKey: .name)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(action, forKey: .action)
+            try container.encode(arn, forKey: .arn)
+            try container.encode(code_sha256, forKey: .code_sha256)
+            try container.encode(version, forKey: .version)
+            try container.encode(alias, forKey: .alias)
+            try container.encode(url, forKey: .url)
+            try container.encode(changes, forKey: .changes)
+            try container.encode(uploaded_bytes, forKey: .uploaded_bytes)
+            try container.encode(dry_run, forKey: .dry_run)
+        }
     }
 
     struct Finished: Encodable {
