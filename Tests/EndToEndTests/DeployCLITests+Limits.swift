@@ -33,9 +33,7 @@ extension DeployCLITests {
             let preview = try await scene.succeed(["deploy", "big", "--lambda-dir", lambda, "--dry-run"], in: lambda)
             #expect(preview.standardError.contains("big: would be created (role swift-lambda-execution (to be created); upload "), "\(preview.standardError)")
             #expect(preview.standardError.contains(" bytes to s3://\(bucket) (bucket to be created))"), "\(preview.standardError)")
-            #expect(try await scene.functionNames() == [])
-            #expect(try await scene.hasExecutionRole() == false)
-            #expect(try await scene.bucketNames() == [])
+            #expect(try await scene.account() == .empty)
 
             let refused = try await scene.run(["deploy", "huge", "--lambda-dir", lambda, "-v"], in: lambda)
             #expect(refused.status == 1)
@@ -43,8 +41,7 @@ extension DeployCLITests {
             #expect(errors.count == 1 && errors.first?.hasPrefix("error: 'huge' is ") == true, "\(refused.standardError)")
             #expect(errors.first?.contains(" bytes unzipped, over Lambda's 262144000-byte limit for a function") == true)
             #expect(!refused.standardError.contains("aws: "), "no AWS call before the refusal:\n\(refused.standardError)")
-            #expect(try await scene.functionNames() == [])
-            #expect(try await scene.bucketNames() == [])
+            #expect(try await scene.account() == .empty)
 
             let uploaded = try await scene.succeed(["deploy", "big", "--lambda-dir", lambda, "--message-format", "json", "-v"], in: lambda)
             let object = try DeployFacts.deployed("big", in: try DeployFacts.jsonLines(uploaded.standardOutput))
@@ -53,12 +50,16 @@ extension DeployCLITests {
             #expect(size > 50 * 1024 * 1024)
             let sha = try #require(object["code_sha256"] as? String)
             let hex = try #require(Data(base64Encoded: sha)).map { String(format: "%02x", $0) }.joined()
-            #expect(try await scene.bucketNames() == [bucket])
-            let head = try await scene.call("s3", "head_object", ["Bucket": bucket, "Key": "swift-lambda/big/\(hex).zip"])
+            let answers = try await scene.calls([
+                ("s3", "list_buckets", [:]), ("s3", "head_object", ["Bucket": bucket, "Key": "swift-lambda/big/\(hex).zip"]),
+                ("lambda", "get_function", ["FunctionName": "big"]),
+            ])
+            let head = answers[1]
+            #expect((answers[0]["Buckets"] as? [[String: Any]])?.compactMap { $0["Name"] as? String } == [bucket], "\(answers[0].text)")
             #expect(head["ContentLength"] as? Int == size, "\(head.text)")
             #expect(uploaded.standardError.contains("aws: s3 PutObject PUT /\(bucket)/swift-lambda/big/\(hex).zip -> 200"), "\(uploaded.standardError)")
             // moto reads the function's code from the object: its hash is the zip's.
-            let function = try #require(try await scene.configuration("big"))
+            let function = try #require(try DeployScene.configuration(answers[2]))
             #expect(function["CodeSha256"] as? String == sha)
             #expect(function["CodeSize"] as? Int == size)
 
@@ -83,8 +84,7 @@ extension DeployCLITests {
             #expect(errors.count == 1, "\(missing.standardError)")
             #expect(errors.first?.hasPrefix("error: no AWS credentials found") == true, "\(missing.standardError)")
             #expect(errors.first?.contains("AWS_ACCESS_KEY_ID") == true && errors.first?.contains("--profile") == true)
-            #expect(try await scene.functionNames() == [])
-            #expect(try await scene.hasExecutionRole() == false)
+            #expect(try await scene.account() == .empty)
 
             try FileManager.default.createDirectory(atPath: "\(scene.home)/.aws", withIntermediateDirectories: true)
             try "[default]\nregion = us-east-1\n\n[dev]\naws_access_key_id = AKIDPROFILEDEV\naws_secret_access_key = profile-secret-not-printed\n"
@@ -93,7 +93,7 @@ extension DeployCLITests {
             #expect(deployed.status == 0, "\(deployed.standardError)")
             #expect(deployed.standardError.contains("fixture: created"), "\(deployed.standardError)")
             #expect(!(deployed.standardOutput + deployed.standardError).contains("profile-secret-not-printed"))
-            #expect(try await scene.functionNames() == ["fixture"])
+            #expect(try await scene.account() == .init(functions: ["fixture"], hasRole: true, buckets: []))
         }
     }
 

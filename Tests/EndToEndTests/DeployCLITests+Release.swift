@@ -12,16 +12,20 @@ extension DeployCLITests {
             let scene = try DeployScene(server)
             let first = try await scene.succeed(["deploy", "--lambda-dir", lambda, "--layer", "sidecar"], in: lambda)
             #expect(first.standardError.contains("layer sidecar: created (layer)"), "\(first.standardError)")
-            let versions = try await scene.call("lambda", "list_layer_versions", ["LayerName": "sidecar"])
+            let answers = try await scene.calls([
+                ("lambda", "list_layer_versions", ["LayerName": "sidecar"]),
+                ("lambda", "get_layer_version", ["LayerName": "sidecar", "VersionNumber": 1]),
+                ("lambda", "get_function", ["FunctionName": "fixture"]),
+            ])
+            let (versions, published) = (answers[0], answers[1])
             #expect((versions["LayerVersions"] as? [Any])?.count == 1, "\(versions.text)")
-            let published = try await scene.call("lambda", "get_layer_version", ["LayerName": "sidecar", "VersionNumber": 1])
             #expect(published.value(at: "Content", "CodeSha256") as? String == (try DeployFacts.codeSha256(layerZip)), "\(published.text)")
             #expect(
                 published["CompatibleArchitectures"] as? [String] == [try DeployFacts.architecture("\(lambda)/extensions/sidecar")])
             #expect(published["CompatibleRuntimes"] as? [String] == ["provided.al2023"])
             let layerARN = "arn:aws:lambda:us-east-1:\(Self.account):layer:sidecar"
             #expect(published["LayerVersionArn"] as? String == "\(layerARN):1")
-            let function = try #require(try await scene.configuration("fixture"))
+            let function = try #require(try DeployScene.configuration(answers[2]))
             #expect((function["Layers"] as? [[String: Any]])?.compactMap { $0["Arn"] as? String } == ["\(layerARN):1"])
 
             // The same zip again: no new version, and the function keeps its layer.
@@ -53,25 +57,29 @@ extension DeployCLITests {
             #expect(object["action"] as? String == "created")
             #expect(object["version"] as? String == "1")
             #expect(object["alias"] as? String == "live")
-            let url = try await scene.call("lambda", "get_function_url_config", ["FunctionName": "echo", "Qualifier": "live"])
+            let answers = try await scene.calls([
+                ("lambda", "get_function_url_config", ["FunctionName": "echo", "Qualifier": "live"]),
+                ("lambda", "get_policy", ["FunctionName": "echo", "Qualifier": "live"]),
+                ("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"]),
+                ("lambda", "list_versions_by_function", ["FunctionName": "echo"]),
+            ])
+            let (url, policy, alias) = (answers[0], answers[1], answers[2])
             #expect(url["AuthType"] as? String == "NONE", "\(url.text)")
             #expect(object["url"] as? String == url["FunctionUrl"] as? String, "\(object)")
-            let policy = try await scene.call("lambda", "get_policy", ["FunctionName": "echo", "Qualifier": "live"])
             let statements = try Self.statements(policy)
             #expect(
                 statements.contains {
                     $0["Action"] as? String == "lambda:InvokeFunctionUrl" && $0["Principal"] as? String == "*"
                         && $0["FunctionUrlAuthType"] as? String == "NONE"
                 }, "\(policy.text)")
-            #expect(try await Self.versions(of: "echo", scene) == ["$LATEST", "1"])
-            let alias = try await scene.call("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"])
+            #expect(Self.versions(answers[3]) == ["$LATEST", "1"])
             #expect(alias["FunctionVersion"] as? String == "1", "\(alias.text)")
 
             // Unchanged: no new version, the alias stays.
             let again = try DeployFacts.deployed("echo", in: try DeployFacts.jsonLines(try await scene.succeed(release, in: lambda).standardOutput))
             #expect(again["action"] as? String == "unchanged", "\(again)")
             #expect(again["version"] as? String == "1")
-            #expect(try await Self.versions(of: "echo", scene) == ["$LATEST", "1"])
+            #expect(Self.versions(try await scene.call("lambda", "list_versions_by_function", ["FunctionName": "echo"])) == ["$LATEST", "1"])
 
             // New code: a new version, and the alias follows it.
             try FileManager.default.removeItem(atPath: "\(lambda)/echo/bootstrap.zip")
@@ -79,33 +87,40 @@ extension DeployCLITests {
             let changed = try DeployFacts.deployed("echo", in: try DeployFacts.jsonLines(try await scene.succeed(release, in: lambda).standardOutput))
             #expect(changed["version"] as? String == "2")
             #expect(changed["changes"] as? [String] == ["code", "version 2", "alias live 1 -> 2"], "\(changed)")
-            #expect(try await Self.versions(of: "echo", scene) == ["$LATEST", "1", "2"])
-            let moved = try await scene.call("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"])
+            let after = try await scene.calls([
+                ("lambda", "list_versions_by_function", ["FunctionName": "echo"]), ("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"]),
+            ])
+            let moved = after[1]
+            #expect(Self.versions(after[0]) == ["$LATEST", "1", "2"])
             #expect(moved["FunctionVersion"] as? String == "2", "\(moved.text)")
 
             // IAM auth: a URL and no public permission.
             try await scene.succeed(["deploy", "greeter", "--lambda-dir", lambda, "--function-url", "--function-url-auth", "iam"], in: lambda)
-            let iamURL = try await scene.call("lambda", "get_function_url_config", ["FunctionName": "greeter"])
+            let iam = try await scene.calls([
+                ("lambda", "get_function_url_config", ["FunctionName": "greeter"]), ("lambda", "get_policy", ["FunctionName": "greeter"]),
+            ])
+            let (iamURL, noPolicy) = (iam[0], iam[1])
             #expect(iamURL["AuthType"] as? String == "AWS_IAM", "\(iamURL.text)")
-            let noPolicy = try await scene.call("lambda", "get_policy", ["FunctionName": "greeter"])
             #expect(noPolicy.errorCode == "ResourceNotFoundException", "\(noPolicy.text)")
 
             // Delete takes the alias and the URL with the function; the role stays while greeter uses it, and with --keep-role.
             let deleted = try await scene.succeed(["delete", "echo"], in: lambda)
             #expect(deleted.standardError.contains("kept role swift-lambda-execution (still used by greeter)"), "\(deleted.standardError)")
-            let aliasGone = try await scene.call("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"])
+            let gone = try await scene.calls([
+                ("lambda", "get_alias", ["FunctionName": "echo", "Name": "live"]),
+                ("lambda", "get_function_url_config", ["FunctionName": "echo", "Qualifier": "live"]),
+            ])
+            let (aliasGone, urlGone) = (gone[0], gone[1])
             #expect(aliasGone.errorCode == "ResourceNotFoundException", "\(aliasGone.text)")
-            let urlGone = try await scene.call("lambda", "get_function_url_config", ["FunctionName": "echo", "Qualifier": "live"])
             #expect(urlGone.errorCode == "ResourceNotFoundException", "\(urlGone.text)")
             let kept = try await scene.succeed(["delete", "greeter", "--keep-role"], in: lambda)
             #expect(kept.standardError.contains("kept role swift-lambda-execution (--keep-role)"), "\(kept.standardError)")
-            #expect(try await scene.functionNames() == [])
-            #expect(try await scene.hasExecutionRole())
+            #expect(try await scene.account() == .init(functions: [], hasRole: true, buckets: []))
         }
     }
 
-    static func versions(of function: String, _ scene: DeployScene) async throws -> [String] {
-        let listed = try await scene.call("lambda", "list_versions_by_function", ["FunctionName": function])
+    /// The versions a `list_versions_by_function` answer lists.
+    static func versions(_ listed: Boto3Response) -> [String] {
         return ((listed["Versions"] as? [[String: Any]]) ?? []).compactMap { $0["Version"] as? String }
     }
 

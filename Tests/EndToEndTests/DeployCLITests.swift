@@ -18,14 +18,19 @@ import Testing
         try await MotoServer.exclusive { server in
             let scene = try DeployScene(server)
             let first = try await scene.succeed(["deploy", "--lambda-dir", lambda], in: lambda)
+            let answers = try await scene.calls(
+                Self.examples.map { ("lambda", "get_function", ["FunctionName": $0]) } + [
+                    ("iam", "get_role", ["RoleName": "swift-lambda-execution"]),
+                    ("iam", "list_attached_role_policies", ["RoleName": "swift-lambda-execution"]),
+                ])
             var modified: [String: String] = [:]
-            for name in Self.examples {
+            for (name, answer) in zip(Self.examples, answers) {
                 let sha = try DeployFacts.codeSha256("\(lambda)/\(name)/bootstrap.zip")
                 #expect(first.standardError.contains("\(name): created"), "\(first.standardError)")
                 #expect(
                     first.standardOutput.split(separator: "\n").contains { $0.hasPrefix("\(name) ") && $0.contains(" created ") && $0.contains(sha) },
                     "the summary lists \(name):\n\(first.standardOutput)")
-                let configuration = try #require(try await scene.configuration(name), "\(name) was not created")
+                let configuration = try #require(try DeployScene.configuration(answer), "\(name) was not created")
                 #expect(configuration["Runtime"] as? String == "provided.al2023")
                 #expect(configuration["Handler"] as? String == "bootstrap")
                 #expect(configuration["Architectures"] as? [String] == [try DeployFacts.architecture("\(lambda)/\(name)/bootstrap")])
@@ -33,9 +38,8 @@ import Testing
                 #expect(configuration["Role"] as? String == Self.roleARN)
                 modified[name] = configuration["LastModified"] as? String
             }
-            let role = try await scene.call("iam", "get_role", ["RoleName": "swift-lambda-execution"])
+            let (role, policies) = (answers[3], answers[4])
             #expect(role.value(at: "Role", "AssumeRolePolicyDocument", "Statement", 0, "Principal", "Service") as? String == "lambda.amazonaws.com", "\(role.text)")
-            let policies = try await scene.call("iam", "list_attached_role_policies", ["RoleName": "swift-lambda-execution"])
             #expect(
                 policies.value(at: "AttachedPolicies", 0, "PolicyArn") as? String
                     == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "\(policies.text)")
@@ -44,7 +48,8 @@ import Testing
             let again = try await scene.succeed(["deploy", "--lambda-dir", lambda, "--message-format", "json"], in: lambda)
             let lines = try DeployFacts.jsonLines(again.standardOutput)
             #expect(lines.count == Self.examples.count + 1, "\(again.standardOutput)")
-            for name in Self.examples {
+            let unchanged = try await scene.configurations(Self.examples)
+            for (name, configuration) in zip(Self.examples, unchanged) {
                 let object = try DeployFacts.deployed(name, in: lines)
                 #expect(object["kind"] as? String == "function")
                 #expect(object["action"] as? String == "unchanged", "\(object)")
@@ -54,9 +59,8 @@ import Testing
                 #expect(object.keys.contains("url") && object["url"] is NSNull, "url is null without a function URL: \(object)")
                 #expect(object["uploaded_bytes"] as? Int == 0)
                 #expect(again.standardError.contains("\(name): unchanged"), "\(again.standardError)")
-                let configuration = try #require(try await scene.configuration(name))
-                #expect(configuration["LastModified"] as? String == modified[name], "\(name) was written to")
-                #expect(configuration["CodeSha256"] as? String == (try DeployFacts.codeSha256("\(lambda)/\(name)/bootstrap.zip")))
+                #expect(configuration?["LastModified"] as? String == modified[name], "\(name) was written to")
+                #expect(configuration?["CodeSha256"] as? String == (try DeployFacts.codeSha256("\(lambda)/\(name)/bootstrap.zip")))
             }
             let finished = try DeployFacts.finished(in: lines)
             #expect(finished["uploaded_bytes"] as? Int == 0)
@@ -87,12 +91,10 @@ import Testing
             let one = try await scene.succeed(["delete", "echo"], in: lambda)
             #expect(one.standardOutput.contains("deleted echo"), "\(one.standardOutput)")
             #expect(one.standardError.contains("kept role swift-lambda-execution (still used by greeter, quotes)"), "\(one.standardError)")
-            #expect(try await scene.configuration("echo") == nil)
-            #expect(try await scene.hasExecutionRole())
+            #expect(try await scene.account() == .init(functions: ["greeter", "quotes"], hasRole: true, buckets: []))
             let rest = try await scene.succeed(["delete", "greeter", "quotes"], in: lambda)
             #expect(rest.standardOutput.contains("deleted role swift-lambda-execution (no function uses it)"), "\(rest.standardOutput)")
-            #expect(try await scene.functionNames() == [])
-            #expect(try await scene.hasExecutionRole() == false)
+            #expect(try await scene.account() == .empty)
             let gone = try await scene.run(["delete", "echo"], in: lambda)
             #expect(gone.status == 1)
             #expect(
@@ -162,24 +164,29 @@ import Testing
         try await MotoServer.exclusive { server in
             let scene = try DeployScene(server)
             try await scene.succeed(["deploy", "echo", "--timeout", "10"] + echoFlags, in: root)
-            let echo = try #require(try await scene.configuration("echo"))
+            let echoAnswers = try await scene.calls([
+                ("lambda", "get_function", ["FunctionName": "echo"]), ("lambda", "list_tags", ["Resource": Self.functionARN("echo")]),
+            ])
+            let echo = try #require(try DeployScene.configuration(echoAnswers[0]))
             #expect(echo["MemorySize"] as? Int == 512)
             #expect(echo["Timeout"] as? Int == 10)
             #expect(echo["Description"] as? String == "D")
             #expect((echo["Environment"] as? [String: Any])?["Variables"] as? [String: String] == ["A": "1", "B": "2"])
-            let echoTags = try await scene.call("lambda", "list_tags", ["Resource": Self.functionARN("echo")])
-            #expect(echoTags["Tags"] as? [String: String] == ["team": "x", "cost-centre": "42"], "\(echoTags.text)")
+            #expect(echoAnswers[1]["Tags"] as? [String: String] == ["team": "x", "cost-centre": "42"], "\(echoAnswers[1].text)")
 
             try await scene.succeed(["deploy", "greeter", "--timeout", "30"], in: root)
-            let greeter = try #require(try await scene.configuration("greeter"))
+            let greeterAnswers = try await scene.calls([
+                ("lambda", "get_function", ["FunctionName": "greeter"]), ("lambda", "list_tags", ["Resource": Self.functionARN("greeter")]),
+            ])
+            let greeter = try #require(try DeployScene.configuration(greeterAnswers[0]))
             #expect(greeter["MemorySize"] as? Int == 1024)
             #expect(greeter["Timeout"] as? Int == 30)
             #expect(greeter["Description"] as? String == "from [deploy]")
             #expect(
                 (greeter["Environment"] as? [String: Any])?["Variables"] as? [String: String]
                     == ["GREETING": "from the table", "LANGUAGE": "en"])
-            let greeterTags = try await scene.call("lambda", "list_tags", ["Resource": Self.functionARN("greeter")])
-            #expect(greeterTags["Tags"] as? [String: String] == ["team": "greeter", "cost-centre": "42"], "\(greeterTags.text)")
+            #expect(
+                greeterAnswers[1]["Tags"] as? [String: String] == ["team": "greeter", "cost-centre": "42"], "\(greeterAnswers[1].text)")
 
             // One flag differs: one field changes, the code and everything else stay.
             let retimed = try await scene.succeed(

@@ -42,31 +42,44 @@ struct DeployScene {
         try await Boto3.call(service, operation, parameters, endpoint: server.endpoint)
     }
 
+    /// Several boto3 calls in one Python process, in order.
+    func calls(_ calls: [(String, String, [String: Any])]) async throws -> [Boto3Response] {
+        try await Boto3.calls(calls.map { (service: $0.0, operation: $0.1, parameters: $0.2) }, endpoint: server.endpoint)
+    }
+
     /// `get_function`'s Configuration, or nil when moto has no such function.
     func configuration(_ name: String) async throws -> [String: Any]? {
-        let answer = try await call("lambda", "get_function", ["FunctionName": name])
+        try Self.configuration(try await call("lambda", "get_function", ["FunctionName": name]))
+    }
+
+    /// The Configuration of each function named, nil for one moto does not have, in one process.
+    func configurations(_ names: [String]) async throws -> [[String: Any]?] {
+        try await calls(names.map { ("lambda", "get_function", ["FunctionName": $0]) }).map(Self.configuration)
+    }
+
+    static func configuration(_ answer: Boto3Response) throws -> [String: Any]? {
         if answer.errorCode == "ResourceNotFoundException" { return nil }
         return try #require(answer["Configuration"] as? [String: Any], "\(answer.text)")
     }
 
-    /// The functions moto has, by name.
-    func functionNames() async throws -> [String] {
-        let listed = try await call("lambda", "list_functions")
-        return ((listed["Functions"] as? [[String: Any]]) ?? []).compactMap { $0["FunctionName"] as? String }.sorted()
+    /// What deploy may create: moto's functions (by name), whether the execution role exists,
+    /// and the S3 buckets.
+    struct Account: Equatable {
+        var functions: [String]
+        var hasRole: Bool
+        var buckets: [String]
+
+        static let empty = Account(functions: [], hasRole: false, buckets: [])
     }
 
-    /// Whether IAM has the execution role deploy creates.
-    func hasExecutionRole() async throws -> Bool {
-        let role = try await call("iam", "get_role", ["RoleName": "swift-lambda-execution"])
-        if role.errorCode == "NoSuchEntity" { return false }
-        try #require(role.errorCode == nil, "\(role.text)")
-        return true
-    }
-
-    /// The S3 buckets moto has.
-    func bucketNames() async throws -> [String] {
-        let listed = try await call("s3", "list_buckets")
-        return ((listed["Buckets"] as? [[String: Any]]) ?? []).compactMap { $0["Name"] as? String }
+    func account() async throws -> Account {
+        let answers = try await calls([
+            ("lambda", "list_functions", [:]), ("iam", "get_role", ["RoleName": "swift-lambda-execution"]), ("s3", "list_buckets", [:]),
+        ])
+        let functions = ((answers[0]["Functions"] as? [[String: Any]]) ?? []).compactMap { $0["FunctionName"] as? String }
+        try #require(answers[1].errorCode == nil || answers[1].errorCode == "NoSuchEntity", "\(answers[1].text)")
+        let buckets = ((answers[2]["Buckets"] as? [[String: Any]]) ?? []).compactMap { $0["Name"] as? String }
+        return Account(functions: functions.sorted(), hasRole: answers[1].errorCode == nil, buckets: buckets.sorted())
     }
 }
 
