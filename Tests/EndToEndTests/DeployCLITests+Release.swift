@@ -41,7 +41,7 @@ extension DeployCLITests {
                 ["LayerName": "sidecar", "Content": ["ZipFile": Data("not the fixture".utf8)], "CompatibleArchitectures": ["x86_64"]])
             #expect(other["Version"] as? Int == 2, "\(other.text)")
             let moved = try await scene.succeed(["deploy", "fixture", "--lambda-dir", lambda, "--layer", "sidecar"], in: lambda)
-            #expect(moved.standardError.contains("fixture: updated (layers 1 -> 1)"), "\(moved.standardError)")
+            #expect(moved.standardError.contains("fixture: updated (layers sidecar:1 -> sidecar:2)"), "\(moved.standardError)")
             let updated = try #require(try await scene.configuration("fixture"))
             #expect((updated["Layers"] as? [[String: Any]])?.compactMap { $0["Arn"] as? String } == ["\(layerARN):2"])
         }
