@@ -164,29 +164,18 @@ import Testing
         try await MotoServer.exclusive { server in
             let scene = try DeployScene(server)
             try await scene.succeed(["deploy", "echo", "--timeout", "10"] + echoFlags, in: root)
-            let echoAnswers = try await scene.calls([
-                ("lambda", "get_function", ["FunctionName": "echo"]), ("lambda", "list_tags", ["Resource": Self.functionARN("echo")]),
-            ])
-            let echo = try #require(try DeployScene.configuration(echoAnswers[0]))
-            #expect(echo["MemorySize"] as? Int == 512)
-            #expect(echo["Timeout"] as? Int == 10)
-            #expect(echo["Description"] as? String == "D")
-            #expect((echo["Environment"] as? [String: Any])?["Variables"] as? [String: String] == ["A": "1", "B": "2"])
-            #expect(echoAnswers[1]["Tags"] as? [String: String] == ["team": "x", "cost-centre": "42"], "\(echoAnswers[1].text)")
+            let echo = try await Self.settings("echo", scene)
+            #expect(
+                echo == Settings(
+                    memory: 512, timeout: 10, description: "D", environment: ["A": "1", "B": "2"],
+                    tags: ["team": "x", "cost-centre": "42"], codeSha256: try DeployFacts.codeSha256("\(root)/target/lambda/echo/bootstrap.zip")))
 
             try await scene.succeed(["deploy", "greeter", "--timeout", "30"], in: root)
-            let greeterAnswers = try await scene.calls([
-                ("lambda", "get_function", ["FunctionName": "greeter"]), ("lambda", "list_tags", ["Resource": Self.functionARN("greeter")]),
-            ])
-            let greeter = try #require(try DeployScene.configuration(greeterAnswers[0]))
-            #expect(greeter["MemorySize"] as? Int == 1024)
-            #expect(greeter["Timeout"] as? Int == 30)
-            #expect(greeter["Description"] as? String == "from [deploy]")
             #expect(
-                (greeter["Environment"] as? [String: Any])?["Variables"] as? [String: String]
-                    == ["GREETING": "from the table", "LANGUAGE": "en"])
-            #expect(
-                greeterAnswers[1]["Tags"] as? [String: String] == ["team": "greeter", "cost-centre": "42"], "\(greeterAnswers[1].text)")
+                try await Self.settings("greeter", scene) == Settings(
+                    memory: 1024, timeout: 30, description: "from [deploy]",
+                    environment: ["GREETING": "from the table", "LANGUAGE": "en"], tags: ["team": "greeter", "cost-centre": "42"],
+                    codeSha256: try DeployFacts.codeSha256("\(root)/target/lambda/greeter/bootstrap.zip")))
 
             // One flag differs: one field changes, the code and everything else stay.
             let retimed = try await scene.succeed(
@@ -196,15 +185,34 @@ import Testing
             #expect(object["changes"] as? [String] == ["timeout 10 -> 11"], "\(object)")
             #expect(object["uploaded_bytes"] as? Int == 0)
             #expect(retimed.standardError.contains("echo: updated (timeout 10 -> 11) in "), "\(retimed.standardError)")
-            let retimedEcho = try #require(try await scene.configuration("echo"))
-            #expect(retimedEcho["Timeout"] as? Int == 11)
-            for field in ["MemorySize", "Description", "CodeSha256"] {
-                #expect("\(retimedEcho[field] ?? "")" == "\(echo[field] ?? "")", "\(field)")
-            }
+            var retimedEcho = echo
+            retimedEcho.timeout = 11
+            #expect(try await Self.settings("echo", scene) == retimedEcho)
             // Without the flag, [deploy]'s timeout applies again.
             let plain = try await scene.succeed(["deploy", "greeter"], in: root)
             #expect(plain.standardError.contains("greeter: updated (timeout 30 -> 20) in "), "\(plain.standardError)")
             #expect(try await scene.configuration("greeter")?["Timeout"] as? Int == 20)
         }
+    }
+
+    /// What the configuration test sets on a function, and its code, as moto has them.
+    struct Settings: Equatable {
+        var memory: Int?
+        var timeout: Int?
+        var description: String?
+        var environment: [String: String]?
+        var tags: [String: String]?
+        var codeSha256: String?
+    }
+
+    /// One get_function (its answer carries the tags too).
+    static func settings(_ name: String, _ scene: DeployScene) async throws -> Settings {
+        let answer = try await scene.call("lambda", "get_function", ["FunctionName": name])
+        let configuration = try #require(try DeployScene.configuration(answer), "no function \(name)")
+        return Settings(
+            memory: configuration["MemorySize"] as? Int, timeout: configuration["Timeout"] as? Int,
+            description: configuration["Description"] as? String,
+            environment: (configuration["Environment"] as? [String: Any])?["Variables"] as? [String: String],
+            tags: answer["Tags"] as? [String: String], codeSha256: configuration["CodeSha256"] as? String)
     }
 }
