@@ -147,7 +147,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], swiftSettings: strictSettings),
+        // SigV4 against AWS's suite and botocore's signer; the credential chain against moto's STS.
+        .testTarget(
+            name: "AWSClientTests", dependencies: ["AWSClient", "LambdaSupport", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "LambdaSupportTests", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CompilersTests", dependencies: ["Compilers", "BuildPlanner", "LambdaSupport"],

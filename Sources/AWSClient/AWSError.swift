@@ -1,3 +1,5 @@
+import LambdaSupport
+
 /// What went wrong talking to AWS, each said in one line with what to do.
 public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An error answer: the service's code and message.
@@ -8,8 +10,12 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     case noCredentials(looked: [String])
     /// A source was set up but failed (a profile's `credential_process` exited 1, a token file is unreadable).
     case credentialSource(source: String, reason: String)
+    /// A profile named by `--profile` or `AWS_PROFILE` that neither shared file holds.
+    case profileNotFound(name: String, files: [String], existing: [String])
     case noRegion
     case badRegion(String, suggestion: String?)
+    /// `--endpoint-url` (or a profile's `endpoint_url`) that is not an http(s) URL with a host.
+    case badEndpoint(String)
     /// An answer this client cannot read.
     case malformedResponse(service: AWSService, operation: String, reason: String)
 
@@ -56,6 +62,12 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no AWS credentials found (looked in: \(looked.joined(separator: ", "))); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile with a profile in ~/.aws/credentials"
         case .credentialSource(let source, let reason):
             return "could not get credentials from \(source): \(reason)"
+        case .profileNotFound(let name, let files, let existing):
+            let there = existing.isEmpty ? "they hold no profiles" : "profiles there: \(existing.joined(separator: ", "))"
+            let hint = Suggestion.nearest(to: name, among: existing).map { "did you mean '\($0)'? " } ?? ""
+            return "no profile '\(name)' in \(files.joined(separator: " or ")) (\(there)); \(hint)fix --profile or AWS_PROFILE, or add the profile (aws configure --profile \(name))"
+        case .badEndpoint(let text):
+            return "'\(text)' is not an endpoint URL; give one like http://127.0.0.1:5000 or https://lambda.us-east-1.amazonaws.com"
         case .noRegion:
             return "no AWS region set; pass --region, set AWS_REGION, or give the profile a region in ~/.aws/config"
         case .badRegion(let region, let suggestion):

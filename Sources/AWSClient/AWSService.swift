@@ -12,24 +12,33 @@ public enum AWSService: String, Sendable, CaseIterable {
 }
 
 /// Where requests go: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else
-/// `AWS_ENDPOINT_URL` (the SDKs' variables, so LocalStack and moto work), else AWS's own host
-/// for the region and its partition.
+/// `AWS_ENDPOINT_URL` (the SDKs' variables, so LocalStack and moto work), else the profile's
+/// `endpoint_url`, else AWS's own host for the region and its partition.
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` drops the variables and the profile's, as in the SDKs.
 public struct AWSEndpoints: Sendable, Equatable {
     public var region: String
     /// `--endpoint-url`: every service.
     public var override: URL?
     public var environment: [String: String]
+    /// The profile's `endpoint_url` (config file): every service, below the variables.
+    public var configured: URL?
 
-    public init(region: String, override: URL? = nil, environment: [String: String] = [:]) {
+    public init(region: String, override: URL? = nil, environment: [String: String] = [:], configured: URL? = nil) {
         self.region = region
         self.override = override
         self.environment = environment
+        self.configured = configured
     }
+
+    var ignoresConfigured: Bool { environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true" }
 
     public func url(for service: AWSService) -> URL {
         if let override { return override }
-        for variable in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
-            if let value = environment[variable], !value.isEmpty, let url = URL(string: value) { return url }
+        if !ignoresConfigured {
+            for variable in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
+                if let value = environment[variable], !value.isEmpty, let url = URL(string: value) { return url }
+            }
+            if let configured { return configured }
         }
         let suffix = Self.dnsSuffix(region)
         switch service {
@@ -43,7 +52,9 @@ public struct AWSEndpoints: Sendable, Equatable {
 
     /// Whether the service's endpoint was set by the user (then the region in it is not AWS's).
     public func isCustom(_ service: AWSService) -> Bool {
-        override != nil || [service.endpointVariable, "AWS_ENDPOINT_URL"].contains { !(environment[$0] ?? "").isEmpty }
+        override != nil
+            || (!ignoresConfigured
+                && (configured != nil || [service.endpointVariable, "AWS_ENDPOINT_URL"].contains { !(environment[$0] ?? "").isEmpty }))
     }
 
     /// IAM is global: signed for its partition's home region.
