@@ -40,7 +40,9 @@ extension DeployCLITests {
             let errors = DeployFacts.errorLines(refused.standardError)
             #expect(errors.count == 1 && errors.first?.hasPrefix("error: 'huge' is ") == true, "\(refused.standardError)")
             #expect(errors.first?.contains(" bytes unzipped, over Lambda's 262144000-byte limit for a function") == true)
-            #expect(!refused.standardError.contains("aws: "), "no AWS call before the refusal:\n\(refused.standardError)")
+            // -v traces every AWS call (the credentials found are traced too, and make none).
+            #expect(
+                !refused.standardError.contains(#/aws: (lambda|iam|sts|s3) /#), "no AWS call before the refusal:\n\(refused.standardError)")
             #expect(try await scene.account() == .empty)
 
             let uploaded = try await scene.succeed(["deploy", "big", "--lambda-dir", lambda, "--message-format", "json", "-v"], in: lambda)
@@ -92,6 +94,7 @@ extension DeployCLITests {
             let deployed = try await scene.run(["deploy", "--lambda-dir", lambda, "--profile", "dev", "-v"], in: lambda, environment: withoutKeys)
             #expect(deployed.status == 0, "\(deployed.standardError)")
             #expect(deployed.standardError.contains("fixture: created"), "\(deployed.standardError)")
+            #expect(deployed.standardError.contains("from profile dev in \(scene.home)/.aws/credentials"), "\(deployed.standardError)")
             #expect(!(deployed.standardOutput + deployed.standardError).contains("profile-secret-not-printed"))
             #expect(try await scene.account() == .init(functions: ["fixture"], hasRole: true, buckets: []))
         }
