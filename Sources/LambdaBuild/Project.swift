@@ -22,7 +22,7 @@ public struct Project: Sendable {
         packagePath: String?, configPath: String?, workspace: Bool, flags: Layer, context: BuildContext
     ) async throws -> Project {
         let input = BuildInput(packagePath: packagePath, configPath: configPath, workspace: workspace, flags: flags)
-        let located = try Workspace.locate(input: input, context: context)
+        let located = try locateOrDirectory(input: input, context: context)
         var memberOf: [String: String] = [:]
         if located.isWorkspace {
             let toolchain = try Toolchain.locate(environment: context.environment)
@@ -40,19 +40,19 @@ public struct Project: Sendable {
             memberOf: memberOf, lambdaDirectory: lambdaDirectory)
     }
 
-    /// A directory that is not a package (a CI job deploying artifacts it downloaded): its
-    /// `swift-lambda.toml`, if any, and the flags; no members.
-    public static func standalone(
-        directory: String?, configPath: String?, flags: Layer, context: BuildContext
-    ) throws -> Project {
-        let root = FileSystem.absolute(directory ?? ".", relativeTo: context.currentDirectory)
-        let configuration = try Configuration.load(
-            root: root, configPath: configPath, environment: context.environment, currentDirectory: context.currentDirectory,
-            flags: flags)
-        let lambdaDirectory = configuration.value(of: .lambdaDir)?.value.string
-            .map { FileSystem.absolute($0, relativeTo: context.currentDirectory) } ?? "\(root)/target/lambda"
-        return Project(
-            root: root, members: [], isWorkspace: false, configuration: configuration, memberOf: [:], lambdaDirectory: lambdaDirectory)
+    /// The package or workspace; outside one, when the lambda directory is named (`--lambda-dir`,
+    /// `SWIFT_LAMBDA_LAMBDA_DIR`, a `--config` file), the current directory as a project of no
+    /// members: the artifacts are deployable wherever they are, as `invoke` runs them.
+    static func locateOrDirectory(input: BuildInput, context: BuildContext) throws -> Workspace {
+        do {
+            return try Workspace.locate(input: input, context: context)
+        } catch BuildError.notAPackage(let path) where !input.workspace {
+            let configuration = try Configuration.load(
+                root: path, configPath: input.configPath, environment: context.environment,
+                currentDirectory: context.currentDirectory, flags: input.flags)
+            guard configuration.value(of: .lambdaDir) != nil else { throw BuildError.notAPackage(path: path) }
+            return Workspace(root: path, members: [], isWorkspace: false, configuration: configuration)
+        }
     }
 
     /// The configuration as it applies to `product` (its member's file layered in).

@@ -33,14 +33,25 @@ public enum DeployOutput {
         var name: String
         var kind: String
         var action: String
-        var arn: String?
+        var arn: Nullable<String>
         var code_sha256: String
-        var version: String?
-        var alias: String?
-        var url: String?
+        var version: Nullable<String>
+        var alias: Nullable<String>
+        var url: Nullable<String>
         var changes: [String]
         var uploaded_bytes: Int
         var dry_run: Bool
+    }
+
+    /// A value written as `null` when absent: an optional's key would be left out, and a reader
+    /// of the stream relies on every deployed line having `arn`, `version`, `alias` and `url`.
+    struct Nullable<Value: Encodable>: Encodable {
+        var value: Value?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if let value { try container.encode(value) } else { try container.encodeNil() }
+        }
     }
 
     struct Finished: Encodable {
@@ -63,8 +74,9 @@ public enum DeployOutput {
 
     public static func json(_ report: DeployReport, dryRun: Bool) -> String {
         encode(Deployed(
-            name: report.name, kind: report.kind.rawValue, action: report.action.rawValue, arn: report.arn,
-            code_sha256: report.codeSha256, version: report.version, alias: report.alias, url: report.url, changes: report.changes,
+            name: report.name, kind: report.kind.rawValue, action: report.action.rawValue, arn: Nullable(value: report.arn),
+            code_sha256: report.codeSha256, version: Nullable(value: report.version),
+            alias: Nullable(value: report.alias), url: Nullable(value: report.url), changes: report.changes,
             uploaded_bytes: report.uploadedBytes, dry_run: dryRun))
     }
 

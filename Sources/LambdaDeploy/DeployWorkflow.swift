@@ -103,16 +103,9 @@ public struct DeployWorkflow: Sendable {
         if let directory = input.lambdaDirectory {
             flags.set(.lambdaDir, .string(directory), from: Origin(.flag("--lambda-dir"), baseDirectory: context.build.currentDirectory))
         }
-        let project: Project
-        do {
-            project = try await Project.locate(
-                packagePath: input.packagePath, configPath: input.configPath, workspace: input.workspace, flags: flags,
-                context: context.build)
-        } catch BuildError.notAPackage where input.lambdaDirectory != nil {
-            // Artifacts downloaded by a CI job need no package beside them.
-            project = try Project.standalone(
-                directory: input.packagePath, configPath: input.configPath, flags: flags, context: context.build)
-        }
+        let project = try await Project.locate(
+            packagePath: input.packagePath, configPath: input.configPath, workspace: input.workspace, flags: flags,
+            context: context.build)
         let configuration = project.configuration
         (configuration.warnings + configuration.deployWarnings).forEach { console.progress("warning: \($0)") }
         try configuration.checkDeployValues()

@@ -53,7 +53,7 @@ public struct FunctionPlan: Sendable, Equatable {
         }
         if let layers = spec.layers, layers != (remote.Layers ?? []).compactMap(\.Arn) {
             settings.layers = layers
-            changes.append("layers \((remote.Layers ?? []).count) -> \(layers.count)")
+            changes.append("layers \(Self.describeLayers((remote.Layers ?? []).compactMap(\.Arn))) -> \(Self.describeLayers(layers))")
         }
         let remoteArchitecture = remote.Architectures?.first ?? "x86_64"
         let codeDiffers = remote.CodeSha256 != spec.codeSha256
@@ -64,6 +64,13 @@ public struct FunctionPlan: Sendable, Equatable {
         return FunctionPlan(
             create: false, configuration: settings, updateCode: codeDiffers || remoteArchitecture != spec.architecture, tags: tags,
             changes: changes)
+    }
+
+    /// `name:version` of each layer version ARN (what a count would not say: which version
+    /// replaces which), `none` for no layers.
+    static func describeLayers(_ arns: [String]) -> String {
+        guard !arns.isEmpty else { return "none" }
+        return arns.map { $0.split(separator: ":").suffix(2).joined(separator: ":") }.joined(separator: ",")
     }
 
     /// Names only: values may be secrets.

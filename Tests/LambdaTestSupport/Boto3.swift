@@ -82,6 +82,23 @@ public enum Boto3 {
         return try Boto3Response(data: Data(output))
     }
 
+    /// Several calls in one Python process, in order, each answered as `call` answers it: boto3's
+    /// import is most of a call's time, so a test reading back many things asks once.
+    public static func calls(
+        _ calls: [(service: String, operation: String, parameters: [String: Any])], endpoint: String, region: String = "us-east-1"
+    ) async throws -> [Boto3Response] {
+        let list: [Any] = calls.map { [$0.service, $0.operation, wrapBytes($0.parameters)] }
+        let encoded = try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys])
+        let output = try await TestPython.withInputFile(encoded) { path in
+            try await TestPython.run(script: "boto3_call.py", ["--batch", path, endpoint, region])
+        }
+        let responses = try output.split(separator: UInt8(ascii: "\n")).map { try Boto3Response(data: Data($0)) }
+        guard responses.count == calls.count else {
+            throw TestToolError(description: "boto3_call.py --batch answered \(responses.count) of \(calls.count) calls")
+        }
+        return responses
+    }
+
     private static func wrapBytes(_ value: Any) -> Any {
         switch value {
         case let data as Data: return ["$base64": data.base64EncodedString()]

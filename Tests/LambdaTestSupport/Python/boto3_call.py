@@ -2,6 +2,10 @@
 results back with (Tests/LambdaTestSupport/Boto3.swift).
 
     python3 boto3_call.py SERVICE OPERATION PARAMETERS.json ENDPOINT REGION
+    python3 boto3_call.py --batch CALLS.json ENDPOINT REGION
+
+With --batch, CALLS is a JSON list of [SERVICE, OPERATION, PARAMETERS] made in one process (boto3's
+import is most of a call's time), each response printed on a line of its own, in order.
 
 OPERATION is the client's snake_case method (get_function, list_layer_versions, head_object).
 In PARAMETERS, an object {"$base64": "..."} stands for bytes (a ZipFile, an S3 Body).
@@ -50,10 +54,27 @@ def encode(value):
 
 
 def main():
+    if sys.argv[1] == "--batch":
+        # python3 boto3_call.py --batch CALLS.json ENDPOINT REGION: CALLS is a list of
+        # [SERVICE, OPERATION, PARAMETERS]; one printed line per call, in order.
+        calls_path, endpoint, region = sys.argv[2:5]
+        with open(calls_path, encoding="utf-8") as file:
+            calls = json.load(file)
+        session = boto3.session.Session()
+        clients = {}
+        for service, operation, parameters in calls:
+            if service not in clients:
+                clients[service] = make_client(session, service, endpoint, region)
+            print_call(clients[service], operation, decode(parameters))
+        return
     service, operation, parameters_path, endpoint, region = sys.argv[1:6]
     with open(parameters_path, encoding="utf-8") as file:
         parameters = decode(json.load(file))
-    client = boto3.session.Session().client(
+    print_call(make_client(boto3.session.Session(), service, endpoint, region), operation, parameters)
+
+
+def make_client(session, service, endpoint, region):
+    return session.client(
         service,
         endpoint_url=endpoint,
         region_name=region,
@@ -67,6 +88,9 @@ def main():
             s3={"addressing_style": "path"},
         ),
     )
+
+
+def print_call(client, operation, parameters):
     try:
         response = getattr(client, operation)(**parameters)
     except botocore.exceptions.ClientError as error:
