@@ -1,8 +1,9 @@
 import CCurlShims
-import Dispatch
 import Foundation
 
-/// HTTP over libcurl's easy interface, each exchange blocking one GCD thread in poll(2).
+/// HTTP over libcurl's easy interface, each exchange blocking a thread of its own in poll(2)
+/// (not a GCD or Swift concurrency one: those pools are as wide as the cores, and a slow
+/// server would starve everything else queued on them).
 /// URLSession on Linux drives libcurl's multi interface from a loop that wakes thousands of
 /// times a second while it waits (measured: 2 CPU-seconds for a 2-second wait), which on two
 /// cores slowed a deploy down more than the uploads did (README, "Deploy benchmark").
@@ -19,9 +20,11 @@ public struct CurlTransport: HTTPTransport {
         let lines = request.headers.filter { $0.name.lowercased() != "host" }.map { "\($0.name): \($0.value)" }
         let timeout = Int((request.timeout ?? defaultTimeout) * 1000)
         return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
+            let thread = Thread {
                 continuation.resume(with: Result { try Self.perform(request, url: url, lines: lines, timeoutMilliseconds: timeout) })
             }
+            thread.name = "swift-lambda http"
+            thread.start()
         }
     }
 

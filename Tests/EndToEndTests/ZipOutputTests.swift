@@ -176,7 +176,7 @@ extension SharedExamplesSuites {
         #expect(format.standardError.hasPrefix("error: "), "ArgumentParser's errors read as ours (issue 14, item 12)")
         let missing = try Harness.run(["invoke"], in: root)
         #expect(missing.status == 64)
-        #expect(missing.standardError.hasPrefix("error: Missing expected argument"), "\(missing.standardError)")
+        #expect(missing.standardError.hasPrefix("error: name the function to invoke"), "\(missing.standardError)")
         let internalOnly = try Harness.run(["build", "--internal"], in: root)
         #expect(internalOnly.status == 64)
         #expect(internalOnly.standardError.contains("--internal describes an extension; add --extension"))

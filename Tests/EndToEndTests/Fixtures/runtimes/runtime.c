@@ -14,7 +14,7 @@
                      file exists, so a test can prove chunk 1 arrived while the function still ran
      stream-prelude  the same after a prelude (status 201, headers, a cookie, 8 NUL bytes)
      stream-error    the same, ended with the error trailers (FixtureStreamError)
-     stream-crash    streams chunk 1, then dies of SIGSEGV mid-stream
+     stream-crash    streams chunk 1, then (after the interval) dies of SIGSEGV mid-stream
    With PID_FILE set, it first writes its process id there, so a test can check it is gone. */
 #include "lambda_http.h"
 #include <signal.h>
@@ -68,6 +68,8 @@ static void stream_answer(const char *id, const char *mode) {
     }
     for (int index = 1; index <= chunks; index++) {
         if (index == 2 && strcmp(mode, "stream-crash") == 0) {
+            /* Mid-stream: chunk 1 has had the interval to travel before the crash. */
+            usleep((useconds_t)interval * 1000);
             struct rlimit none = {0, 0};
             setrlimit(RLIMIT_CORE, &none);
             raise(SIGSEGV);
