@@ -1,12 +1,9 @@
 public import AWSClient
-public import Foundation
+import Foundation
 
 /// Puts a zip where Lambda can take it: inline up to the direct-upload limit, else in S3
 /// (`--s3-bucket`, or `swift-lambda-<account>-<region>`, created once).
 public actor CodeUploader {
-    /// Lambda takes zips up to 50 MB in the request itself (CreateFunction, UpdateFunctionCode).
-    public static let directUploadLimit = 50 * 1024 * 1024
-
     let client: AWSClient
     let bucketOverride: String?
     private var bucket: Task<(name: String, exists: Bool), any Error>?
@@ -15,8 +12,6 @@ public actor CodeUploader {
         self.client = client
         self.bucketOverride = bucket
     }
-
-    public static func needsS3(zipSize: Int) -> Bool { zipSize > directUploadLimit }
 
     /// The bucket large zips go to; the default one is created when missing (not in a dry run),
     /// a named one must exist. Found once per run.
@@ -39,12 +34,14 @@ public actor CodeUploader {
         return try await task.value
     }
 
-    /// The code to name in the call, uploading to S3 first when the zip is too large to send inline.
-    public func code(for zip: Data, name: String, sha256Hex: String) async throws -> LambdaAPI.Code {
-        guard Self.needsS3(zipSize: zip.count) else { return .zip(zip) }
+    /// The code to name in the call, uploading to S3 first when the zip is over Lambda's
+    /// direct-upload limit (`DeployZip.requiresS3Upload`).
+    func code(for zip: DeployZip) async throws -> LambdaAPI.Code {
+        let bytes = try zip.bytes()
+        guard zip.requiresS3Upload else { return .zip(bytes) }
         let bucket = try await bucketName(dryRun: false).name
-        let key = "swift-lambda/\(name)/\(sha256Hex).zip"
-        try await S3API(client: client).putObject(bucket: bucket, key: key, body: zip, sha256Hex: sha256Hex)
+        let key = "swift-lambda/\(zip.name)/\(zip.zip.sha256Hex).zip"
+        try await S3API(client: client).putObject(bucket: bucket, key: key, body: bytes, sha256Hex: zip.zip.sha256Hex)
         return .s3(bucket: bucket, key: key)
     }
 }

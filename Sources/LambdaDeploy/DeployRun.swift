@@ -47,14 +47,8 @@ public struct DeployRun: Sendable {
         let uploader = CodeUploader(client: client, bucket: bucket)
         let layers = LayerDeployer(lambda: lambda, uploader: uploader, dryRun: dryRun)
         let layerResults = await Self.bounded(extensions, concurrency: concurrency) { zip in
-            do {
-                let report = try await layers.deploy(zip, runtimes: runtimes, description: "swift-lambda extension \(zip.name)")
-                finished(.success(report))
-                return Result<DeployReport, DeployFailure>.success(report)
-            } catch {
-                let failure = DeployFailure(name: zip.name, kind: .extension, error: error)
-                finished(.failure(failure))
-                return .failure(failure)
+            await reported(zip.name, .extension) {
+                try await layers.deploy(zip, runtimes: runtimes, description: "swift-lambda extension \(zip.name)")
             }
         }
         var layerARNs: [String: String] = [:]
@@ -63,16 +57,10 @@ public struct DeployRun: Sendable {
         let deployer = FunctionDeployer(
             lambda: lambda, role: ExecutionRole(client: client, dryRun: dryRun), uploader: uploader, dryRun: dryRun, wait: wait)
         let functionResults = await Self.bounded(functions, concurrency: concurrency) { job in
-            do {
+            await reported(job.spec.name, .function) {
                 var spec = job.spec
                 if let names = spec.layers { spec.layers = try await resolveLayers(names, published: published, lambda: lambda) }
-                let report = try await deployer.deploy(spec, zip: job.zip)
-                finished(.success(report))
-                return Result<DeployReport, DeployFailure>.success(report)
-            } catch {
-                let failure = DeployFailure(name: job.spec.name, kind: .function, error: error)
-                finished(.failure(failure))
-                return .failure(failure)
+                return try await deployer.deploy(spec, zip: job.zip)
             }
         }
         var reports: [DeployReport] = []
@@ -84,6 +72,20 @@ public struct DeployRun: Sendable {
             }
         }
         return Outcome(reports: reports, failures: failures)
+    }
+
+    /// One deploy's result, handed to `finished` as it comes.
+    func reported(
+        _ name: String, _ kind: DeployReport.Kind, _ body: () async throws -> DeployReport
+    ) async -> Result<DeployReport, DeployFailure> {
+        let result: Result<DeployReport, DeployFailure>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(DeployFailure(name: name, kind: kind, error: error))
+        }
+        finished(result)
+        return result
     }
 
     /// An ARN as given; a name as the layer this run published, else that layer's newest version.

@@ -63,7 +63,7 @@ struct FunctionDeployer: Sendable {
 
         if !dryRun {
             if plan.create || plan.updateCode {
-                let code = try await uploader.code(for: try zip.bytes(), name: spec.name, sha256Hex: zip.zip.sha256Hex)
+                let code = try await uploader.code(for: zip)
                 uploaded = zip.size
                 if plan.create {
                     configuration = try await create(spec, code: code, settings: plan.configuration, roleCreatedNow: roleCreatedNow)
@@ -84,7 +84,7 @@ struct FunctionDeployer: Sendable {
                 try await lambda.tagResource(arn: Self.unqualified(arn), tags: plan.tags)
             }
         } else if plan.create || plan.updateCode {
-            if CodeUploader.needsS3(zipSize: zip.size) {
+            if zip.requiresS3Upload {
                 let bucket = try await uploader.bucketName(dryRun: true)
                 changes.append("upload \(zip.size) bytes to s3://\(bucket.name)\(bucket.exists ? "" : " (bucket to be created)")")
             }
@@ -102,7 +102,7 @@ struct FunctionDeployer: Sendable {
         if let auth = spec.functionURLAuth {
             url = try await functionURL(spec.name, qualifier: spec.alias, authType: auth, changes: &changes)
         }
-        let action: FunctionPlan.Action = plan.create ? .created : (changes.isEmpty ? .unchanged : .updated)
+        let action = FunctionPlan.action(create: plan.create, changes: changes)
         return DeployReport(
             name: spec.name, kind: .function, action: action,
             arn: configuration.FunctionArn.map(Self.unqualified), codeSha256: spec.codeSha256, version: version,

@@ -19,7 +19,13 @@ public struct FunctionPlan: Sendable, Equatable {
     /// One phrase per difference, for people: `code`, `memory 128 -> 256`, `architecture x86_64 -> arm64`.
     public var changes: [String]
 
-    public var action: Action { create ? .created : (changes.isEmpty ? .unchanged : .updated) }
+    public var action: Action { Self.action(create: create, changes: changes) }
+
+    /// Created, else updated when anything changed (the plan's changes, or what came after it:
+    /// a version, an alias, a URL), else unchanged.
+    static func action(create: Bool, changes: [String]) -> Action {
+        create ? .created : (changes.isEmpty ? .unchanged : .updated)
+    }
 
     /// `remote` is GetFunction's answer, nil when there is no such function; `defaultRole` is
     /// the role a new function gets when the spec names none.

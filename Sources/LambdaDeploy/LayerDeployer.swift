@@ -24,7 +24,7 @@ struct LayerDeployer: Sendable {
                 name: zip.name, kind: .extension, action: action, arn: nil, codeSha256: zip.codeSha256, version: nil,
                 changes: changes, uploadedBytes: zip.size, seconds: Date().timeIntervalSince(started))
         }
-        let code = try await uploader.code(for: try zip.bytes(), name: zip.name, sha256Hex: zip.zip.sha256Hex)
+        let code = try await uploader.code(for: zip)
         let published = try await lambda.publishLayerVersion(
             name: zip.name, code: code, description: description, runtimes: runtimes, architectures: [zip.architecture.rawValue])
         return DeployReport(
