@@ -43,6 +43,14 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// The thing asked about does not exist: the services' own codes, or a bare 404 (S3's HEAD
+    /// has no body; emulators answer some calls with no error type), so every "missing" check
+    /// reads the same.
+    public var isNotFound: Bool {
+        guard case .service(let failure) = self else { return false }
+        return ["ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFound"].contains(failure.code) || failure.status == 404
+    }
+
     public var description: String {
         switch self {
         case .service(let failure):

@@ -17,7 +17,7 @@ public struct IAMAPI: Sendable {
                 throw AWSError.malformedResponse(service: .iam, operation: "GetRole", reason: "no Role/Arn")
             }
             return arn
-        } catch let error as AWSError where error.code == "NoSuchEntity" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
     }

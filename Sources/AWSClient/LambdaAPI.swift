@@ -113,7 +113,7 @@ public struct LambdaAPI: Sendable {
             return try await client.json(
                 .lambda, operation: "GetFunction", method: "GET", path: Self.functionPath(name),
                 query: qualifier.map { [("Qualifier", $0)] } ?? [], as: GetFunctionResponse.self)
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
     }
@@ -167,7 +167,7 @@ public struct LambdaAPI: Sendable {
             return try await client.json(
                 .lambda, operation: "GetAlias", method: "GET", path: Self.functionPath(function, "/aliases/\(SigV4.encode(name))"),
                 as: Alias.self)
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
     }
@@ -211,7 +211,7 @@ public struct LambdaAPI: Sendable {
             return try await client.json(
                 .lambda, operation: "GetFunctionUrlConfig", method: "GET", path: "/2021-10-31/functions/\(SigV4.encode(function))/url",
                 query: Self.urlQuery(qualifier), as: FunctionURLConfig.self)
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
     }
@@ -304,7 +304,7 @@ public struct LambdaAPI: Sendable {
                 .lambda, operation: "ListLayerVersions", method: "GET", path: "/2018-10-31/layers/\(SigV4.encode(name))/versions",
                 as: LayerVersionList.self
             ).LayerVersions ?? []
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
         guard let newest = versions.max(by: { ($0.Version ?? 0) < ($1.Version ?? 0) }), let number = newest.Version else { return nil }

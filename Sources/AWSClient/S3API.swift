@@ -15,7 +15,7 @@ public struct S3API: Sendable {
         do {
             _ = try await client.send(.s3, operation: "HeadBucket", method: "HEAD", path: Self.path(bucket))
             return true
-        } catch let error as AWSError where error.code == "NotFound" || error.code == "NoSuchBucket" {
+        } catch let error as AWSError where error.isNotFound {
             return false
         }
     }

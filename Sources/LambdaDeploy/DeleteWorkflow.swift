@@ -63,7 +63,7 @@ extension DeleteWorkflow {
     static func ignoringMissing(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
         }
     }
 }

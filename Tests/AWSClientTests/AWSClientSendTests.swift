@@ -98,3 +98,19 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         #expect(AWSEndpoints(region: "us-west-2", override: URL(string: "http://localhost:4566")).url(for: .iam).absoluteString == "http://localhost:4566")
     }
 }
+
+@Suite struct NotFoundTests {
+    /// One rule for "missing", whether the service names its code or answers a bare 404.
+    @Test func codesAndBare404sAreNotFound() {
+        func failure(_ status: Int, _ code: String) -> AWSError {
+            .service(AWSError.Failure(service: .lambda, operation: "X", status: status, code: code, message: ""))
+        }
+        #expect(failure(404, "ResourceNotFoundException").isNotFound)
+        #expect(failure(404, "NotFound").isNotFound)
+        #expect(failure(400, "NoSuchEntity").isNotFound)
+        #expect(failure(404, "HTTP404").isNotFound)
+        #expect(!failure(403, "AccessDeniedException").isNotFound)
+        #expect(!failure(409, "ResourceConflictException").isNotFound)
+        #expect(!AWSError.noRegion.isNotFound)
+    }
+}
