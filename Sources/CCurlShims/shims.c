@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct {
     uint8_t *bytes;
@@ -58,9 +59,17 @@ int swl_http_perform(const char *method, const char *url, const char *const *hea
         return SWL_HTTP_OTHER;
     }
     struct curl_slist *list = NULL;
-    for (size_t index = 0; index < header_count; index++) list = curl_slist_append(list, headers[index]);
-    // No "Expect: 100-continue" round trip before a large body; no body type curl would add.
+    int typed = 0;
+    for (size_t index = 0; index < header_count; index++) {
+        list = curl_slist_append(list, headers[index]);
+        if (strncasecmp(headers[index], "content-type:", 13) == 0) typed = 1;
+    }
+    // No "Expect: 100-continue" round trip before a large body.
     list = curl_slist_append(list, "Expect:");
+    // No body type the caller did not give: for POSTFIELDS curl would add
+    // application/x-www-form-urlencoded, which servers read as a form (moto 5.2.5 then
+    // routes a bodiless DELETE to the wrong service and answers a bare 404).
+    if (!typed) list = curl_slist_append(list, "Content-Type:");
     buffer head = {0}, content = {0};
 
     curl_easy_setopt(curl, CURLOPT_URL, url);
