@@ -23,7 +23,7 @@ let package = Package(
             name: "swift-lambda",
             dependencies: [
                 "LambdaBuild", "BuildPlanner", "Compilers", "LambdaChecks", "LambdaConfig", "LambdaDeploy", "LambdaInvoke",
-                "ProjectTemplates",
+                "LambdaWatch", "ProjectTemplates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), "LambdaSupport",
             ],
             swiftSettings: strictSettings
@@ -127,6 +127,17 @@ let package = Package(
             resources: [.copy("Events")],
             swiftSettings: strictSettings
         ),
+        // `watch`: every function built, served on one port, rebuilt and reloaded on each change.
+        .target(
+            name: "LambdaWatch",
+            dependencies: [
+                "LambdaBuild", "LambdaInvoke", "LambdaEmulator", "LambdaConfig", "LambdaSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // Benchmarks/zip.sh: the zip writer against Info-ZIP zip.
         .executableTarget(
@@ -187,6 +198,11 @@ let package = Package(
             name: "LambdaInvokeTests",
             dependencies: ["LambdaInvoke", "LambdaEmulator", "LambdaSupport", "Archiver", "LambdaTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "LambdaWatchTests",
+            dependencies: ["LambdaWatch", "LambdaInvoke", "LambdaEmulator", "LambdaSupport", "LambdaTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LambdaDeployTests",
             dependencies: ["LambdaDeploy", "AWSClient", "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport"],
