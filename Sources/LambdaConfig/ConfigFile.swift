@@ -186,6 +186,11 @@ public enum ConfigError: Error, Sendable, Equatable {
     case badValue(setting: String, origin: String, value: String, expected: String)
     case unknownFunction(path: String, product: String, line: Int?, available: [String])
     case twoFlattened(first: String, second: String)
+    /// `env-file`/`--env-file` that cannot be read, a line of it that is not `KEY=VALUE`, and an
+    /// `--env`/`--tag` that is not `KEY=VALUE` (`EnvironmentFile`).
+    case unreadableEnvironmentFile(path: String, reason: String)
+    case badEnvironmentLine(path: String, line: Int, text: String)
+    case badPair(flag: String, value: String)
 }
 
 extension ConfigError: CustomStringConvertible {
@@ -210,6 +215,12 @@ extension ConfigError: CustomStringConvertible {
             return "\(at(path, line)): [functions.\(product)] names no executable product being built; products: \(available.joined(separator: ", "))"
         case .twoFlattened(let first, let second):
             return "both \(first) and \(second) ask to be flattened into the lambda directory; only one bootstrap fits there"
+        case .unreadableEnvironmentFile(let path, let reason):
+            return "cannot read the --env-file \(path): \(reason)"
+        case .badEnvironmentLine(let path, let line, let text):
+            return "\(path):\(line): '\(text)' is not KEY=VALUE; write one variable per line (# starts a comment)"
+        case .badPair(let flag, let value):
+            return "\(flag) '\(value)' is not KEY=VALUE; write it as \(flag) NAME=value"
         }
     }
 

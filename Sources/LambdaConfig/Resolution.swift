@@ -169,6 +169,31 @@ public struct Configuration: Sendable, Equatable {
             ].compactMap { $0 })
     }
 
+    /// The variables `name` runs with: `env-file` read first, then the `env` tables (and
+    /// `--env`) over it, as a dotenv file is overridden by the variables set explicitly. Nil
+    /// when neither is set for `name`. Every pair is checked as `env` accepts it, a bad one
+    /// named with where it came from (the tables were checked with the configuration; this
+    /// catches the file's lines). Deploy replaces the function's variables on Lambda with it
+    /// whole; watch adds it over the variables Lambda itself sets.
+    public func environment(for name: String) throws -> [String: String]? {
+        var environment: [String: String]?
+        if let path = value(of: .envFile, for: name)?.value.string {
+            environment = try EnvironmentFile.load(path)
+        }
+        if let table = value(of: .env, for: name)?.value.table {
+            environment = (environment ?? [:]).merging(table) { $1 }
+        }
+        if let environment {
+            for (key, text) in environment.sorted(by: { $0.key < $1.key }) {
+                if let expected = DeployChoices.expected(.env, .table([key: text])) {
+                    let origin = value(of: .envFile, for: name)?.origins.map(\.description).joined(separator: ", ") ?? "env"
+                    throw ConfigError.badValue(setting: "env", origin: origin, value: key, expected: expected)
+                }
+            }
+        }
+        return environment
+    }
+
     /// Whether any file has a `[functions.<product>]` table for `product` that
     /// changes how it is built (one of deploy settings only changes nothing the build does).
     public func hasFunctionTable(_ product: String) -> Bool {

@@ -6,9 +6,6 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
     case stillUpdating(function: String, seconds: Int)
     case noSuchFunction(String, region: String)
     case nothingToDeploy(lambdaDirectory: String)
-    case unreadableEnvironmentFile(path: String, reason: String)
-    case badEnvironmentLine(path: String, line: Int, text: String)
-    case badPair(flag: String, value: String)
     case functionError(String)
     /// Some functions or extensions could not be deployed (each already reported).
     case failed([String])
@@ -27,12 +24,6 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no function named '\(name)' in \(region); check the name and --region"
         case .nothingToDeploy(let directory):
             return "nothing to deploy in \(directory); run swift-lambda build --output-format zip first"
-        case .unreadableEnvironmentFile(let path, let reason):
-            return "cannot read the --env-file \(path): \(reason)"
-        case .badEnvironmentLine(let path, let line, let text):
-            return "\(path):\(line): '\(text)' is not KEY=VALUE; write one variable per line (# starts a comment)"
-        case .badPair(let flag, let value):
-            return "\(flag) '\(value)' is not KEY=VALUE; write it as \(flag) NAME=value"
         case .functionError(let message):
             return message
         case .failed(let failures):

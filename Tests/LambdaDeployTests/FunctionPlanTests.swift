@@ -128,24 +128,6 @@ import Testing
     }
 }
 
-@Suite struct EnvironmentFileTests {
-    @Test func readsDotenvLines() throws {
-        let text = "# comment\n\nA=1\nexport B = two \nC=\"quoted value\"\nD='x=y'\nE=\r\n"
-        #expect(try EnvironmentFile.parse(text, path: "f") == ["A": "1", "B": "two", "C": "quoted value", "D": "x=y", "E": ""])
-    }
-
-    @Test func aLineWithoutEqualsIsLocated() {
-        #expect(throws: DeployError.badEnvironmentLine(path: "vars.env", line: 2, text: "NOPE")) {
-            try EnvironmentFile.parse("A=1\nNOPE\n", path: "vars.env")
-        }
-    }
-
-    @Test func flagPairsLaterWins() throws {
-        #expect(try EnvironmentFile.pairs(["A=1", "B=2", "A=3"], flag: "--env") == ["A": "3", "B": "2"])
-        #expect(throws: DeployError.badPair(flag: "--tag", value: "=x")) { try EnvironmentFile.pairs(["=x"], flag: "--tag") }
-    }
-}
-
 @Suite struct DeployOutputTests {
     static let report = DeployReport(
         name: "echo", kind: .function, action: .updated, arn: "arn:aws:lambda:us-east-1:1:function:echo", codeSha256: "abc=",

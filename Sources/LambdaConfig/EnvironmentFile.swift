@@ -12,7 +12,7 @@ public enum EnvironmentFile {
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
             guard let (key, value) = pair(line) else {
-                throw DeployError.badEnvironmentLine(path: path, line: index + 1, text: line)
+                throw ConfigError.badEnvironmentLine(path: path, line: index + 1, text: line)
             }
             values[key] = unquoted(value.trimmingCharacters(in: .whitespaces))
         }
@@ -24,7 +24,7 @@ public enum EnvironmentFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw DeployError.unreadableEnvironmentFile(path: path, reason: (error as NSError).localizedDescription)
+            throw ConfigError.unreadableEnvironmentFile(path: path, reason: (error as NSError).localizedDescription)
         }
         return try parse(String(decoding: data, as: UTF8.self), path: path)
     }
@@ -33,7 +33,7 @@ public enum EnvironmentFile {
     public static func pairs(_ values: [String], flag: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for value in values {
-            guard let (key, text) = pair(value) else { throw DeployError.badPair(flag: flag, value: value) }
+            guard let (key, text) = pair(value) else { throw ConfigError.badPair(flag: flag, value: value) }
             result[key] = text
         }
         return result
