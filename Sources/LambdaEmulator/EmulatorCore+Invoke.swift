@@ -34,31 +34,18 @@ extension EmulatorCore {
             response.headers.add(name: "X-Amzn-ErrorType", value: "ResourceNotFoundException")
             return .now(response)
         }
-        let invocationType = request.header("X-Amz-Invocation-Type") ?? "RequestResponse"
-        guard ["RequestResponse", "Event", "DryRun"].contains(invocationType) else {
-            return .now(.error(.badRequest, type: "InvalidParameterValueException",
-                message: "X-Amz-Invocation-Type '\(invocationType)' is not one of RequestResponse, Event, DryRun"))
-        }
-        guard request.body.isEmpty || JSON.isValid(request.body) else {
-            return .now(.error(.badRequest, type: "InvalidRequestContentException",
-                message: "Could not parse request body into json: send one JSON value, such as {}"))
-        }
-        var clientContext: String?
-        if let encoded = request.header("X-Amz-Client-Context") {
-            guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
-                return .now(.error(.badRequest, type: "InvalidRequestContentException",
-                    message: "X-Amz-Client-Context is not base64-encoded UTF-8 JSON"))
+        let invocation: InvocationRequest
+        switch InvokeAPI.invocation(headers: request.headers, body: request.body) {
+        case .failure(let refusal):
+            return .now(.error(HTTPResponseStatus(statusCode: refusal.status), type: refusal.type, message: refusal.message))
+        case .success((_, .dryRun)):
+            return .now(EmulatorResponse(status: .noContent, headers: [:]))
+        case .success((let request, let type)):
+            invocation = request
+            guard type == .requestResponse else {
+                let (id, _) = enqueue(invocation)
+                return .now(EmulatorResponse(status: .accepted, headers: ["X-Amzn-RequestId": id]))
             }
-            clientContext = text
-        }
-        if invocationType == "DryRun" { return .now(EmulatorResponse(status: .noContent, headers: [:])) }
-
-        let invocation = InvocationRequest(
-            payload: request.body.isEmpty ? Array("{}".utf8) : request.body, clientContext: clientContext,
-            traceID: request.header("X-Amzn-Trace-Id"))
-        if invocationType == "Event" {
-            let (id, _) = enqueue(invocation)
-            return .now(EmulatorResponse(status: .accepted, headers: ["X-Amzn-RequestId": id]))
         }
         // A caller that hangs up does not stop the invocation, as on Lambda.
         return .invocation(invocation)
@@ -66,41 +53,8 @@ extension EmulatorCore {
 
     /// The invoke API's answer to an invocation that was not streamed.
     func invokeAPIResponse(_ result: InvocationResult) -> EmulatorResponse {
-        let (body, functionError) = result.outcome.invokeAPIBody(requestID: result.requestID)
-        var headers: HTTPHeaders = [
-            "Content-Type": "application/json", "X-Amzn-RequestId": result.requestID,
-            "X-Amz-Executed-Version": configuration.function.version,
-        ]
-        if functionError { headers.add(name: "X-Amz-Function-Error", value: "Unhandled") }
+        let (headers, body) = InvokeAPI.answer(result, version: configuration.function.version)
         return EmulatorResponse(status: .ok, headers: headers, body: body)
-    }
-
-    /// The head of the invoke API's answer to a streamed response: chunked, the runtime's
-    /// content type, and the trailers that report an error after the body has begun.
-    func invokeAPIStreamHeaders(requestID: String, contentType: String?) -> HTTPHeaders {
-        [
-            "Content-Type": contentType ?? "application/octet-stream", "X-Amzn-RequestId": requestID,
-            "X-Amz-Executed-Version": configuration.function.version, "Transfer-Encoding": "chunked",
-            "Trailer": "X-Amz-Function-Error, Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body",
-        ]
-    }
-
-    /// The trailers that end a streamed answer: none after a clean end; after an error (the
-    /// runtime's trailers, a timeout, an exit) the error type and the base64 error object, as
-    /// the runtime itself reports a mid-stream error, and `X-Amz-Function-Error: Unhandled`.
-    static func invokeAPITrailers(_ result: InvocationResult) -> HTTPHeaders? {
-        let (body, functionError) = result.outcome.invokeAPIBody(requestID: result.requestID)
-        guard functionError else { return nil }
-        let type: String
-        switch result.outcome {
-        case .error(let report), .abandoned(let report): type = report.type ?? "Unhandled"
-        case .timedOut: type = "Sandbox.Timedout"
-        case .response: type = "Unhandled"
-        }
-        return [
-            "X-Amz-Function-Error": "Unhandled", "Lambda-Runtime-Function-Error-Type": type,
-            "Lambda-Runtime-Function-Error-Body": Data(body).base64EncodedString(),
-        ]
     }
 
     /// Ends a queued or in-flight invocation with `report` (its runtime exited, for example).

@@ -122,7 +122,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
                         context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
                     case .finished(let result):
                         if streaming.value {
-                            handler.end(with: EmulatorCore.invokeAPITrailers(result), for: pending, handsOver: nil, context: context)
+                            handler.end(with: InvokeAPI.trailers(result), for: pending, handsOver: nil, context: context)
                         } else {
                             handler.write(handler.core.invokeAPIResponse(result), for: pending, context: context)
                         }
@@ -155,7 +155,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
 
     /// Writes the head of a streamed invoke-API answer; the chunks follow as they arrive.
     private func startStream(requestID: String, contentType: String?, for pending: Pending, context: ChannelHandlerContext) {
-        var headers = core.invokeAPIStreamHeaders(requestID: requestID, contentType: contentType)
+        var headers = InvokeAPI.streamHeaders(requestID: requestID, contentType: contentType, version: core.configuration.function.version)
         if !pending.keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: pending.version, status: .ok, headers: headers))), promise: nil)
     }
