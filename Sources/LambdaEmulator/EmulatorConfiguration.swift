@@ -135,6 +135,13 @@ public struct InvocationResult: Sendable, Hashable {
     /// The runtime streamed its answer (`Lambda-Runtime-Function-Response-Mode: streaming`):
     /// its observer has seen the body in parts already, and `outcome` holds it whole.
     public var streamed = false
+
+    public init(requestID: String, outcome: InvocationOutcome, duration: Duration? = nil, streamed: Bool = false) {
+        self.requestID = requestID
+        self.outcome = outcome
+        self.duration = duration
+        self.streamed = streamed
+    }
 }
 
 /// What an invocation's observer is told, in order: a streamed answer's start and each of

@@ -50,7 +50,7 @@ public struct ServeWorkflow: Sendable {
         }
         do {
             if let artifacts {
-                try await serve(artifacts, overrides: overrides, emulator: emulator, log: log)
+                try await WarmEnvironment.serve(artifacts, overrides: overrides, emulator: emulator, log: log, context: context)
             } else {
                 try await serveByHand(emulator)
             }
@@ -62,34 +62,6 @@ public struct ServeWorkflow: Sendable {
         }
         await emulator.stop()
         console.log("stopped")
-    }
-
-    /// Starts environments one after another: each serves until it fails, and the next starts
-    /// when an invocation arrives (no restart loop for a function that cannot start).
-    private func serve(
-        _ artifacts: PreparedArtifacts, overrides: [String: String], emulator: LambdaEmulator, log: InvocationLog
-    ) async throws {
-        let console = context.console
-        while true {
-            do {
-                try await ExecutionEnvironment.run(
-                    artifacts, overrides: overrides, emulator: emulator, limits: context.limits, output: context.childOutput,
-                    trace: context.trace
-                ) { environment in
-                    let initDuration = try await environment.start()
-                    log.noteInit(initDuration)
-                    let pid = await environment.functionProcessID.map { ", pid \($0)" } ?? ""
-                    console.log("\(artifacts.function) is ready: cold start \(initDuration.millisecondsText) (spawn to first next\(pid))")
-                    let end = try await environment.watch()
-                    console.log("\(end); a new environment starts with the next invocation")
-                }
-            } catch let error as InvokeError {
-                console.log("error: \(error)")
-                // The invocations waiting for this environment get its failure, as on Lambda.
-                emulator.abandonAll(with: error.errorReport, queuedToo: true)
-            }
-            try await emulator.waitUntil { $0.queued.isEmpty ? nil : () }
-        }
     }
 
     /// Reports the first runtime's cold start, then serves until cancelled.

@@ -39,6 +39,10 @@ public enum ChildOutput: Sendable, Hashable {
     /// Both to this file (created or truncated), for tests that read what a child printed.
     case file(String)
     case discarded
+    /// Both to this process's standard error, each line after this prefix (`watch` tells its
+    /// functions apart so): read from a pipe on a thread of its own until the child and every
+    /// process it started close it.
+    case prefixed(String)
 }
 
 /// What to start: an executable with exactly this environment (nothing inherited: a Lambda
@@ -102,6 +106,14 @@ public final class ChildProcess: Sendable {
                 throw ProcessError.launchFailed(spec.invocation, reason: "cannot open \(path): \(errnoText(errno))")
             }
             ownsOutput = true
+        case .prefixed(let prefix):
+            var ends: [Int32] = [-1, -1]
+            guard swift_lambda_pipe(&ends) == 0 else {
+                throw ProcessError.launchFailed(spec.invocation, reason: "pipe: \(errnoText(errno))")
+            }
+            outputFD = ends[1]
+            ownsOutput = true
+            PrefixedLines.forward(from: ends[0], prefix: prefix)
         }
         defer { if ownsOutput { close(outputFD) } }
         return try spawn(spec, standardOutput: outputFD, standardError: outputFD)
