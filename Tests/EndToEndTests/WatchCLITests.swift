@@ -1,0 +1,115 @@
+import Foundation
+import LambdaTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swift-lambda watch` as a user runs it, on a copy of the Examples (three functions over one
+/// shared runtime target): one build and one watch process for the whole story, so CI pays for
+/// one debug build and a few incremental ones.
+@Suite struct WatchCLITests {
+    @Test func servesEveryFunctionReloadsEditsSurvivesABrokenOneAndStopsCleanly() async throws {
+        let package = try Harness.copyPackage("\(Harness.repositoryRoot)/Examples", named: "watched")
+        let watch = try BackgroundCLI(["watch", "--port", "0"], in: package)
+        defer { if watch.process.isRunning { kill(watch.pid, SIGKILL) } }
+        let listening = try await watch.waitForLine(within: .seconds(600)) { $0.hasPrefix("watch: 3 functions on http://") }
+        let port = try #require(Int(listening.split(separator: ":").last?.split(separator: " ").first ?? ""))
+        _ = try await watch.waitForLine { $0.hasPrefix("watching ") }
+
+        // Every function answers on the one port, through the invoke API and its URL.
+        #expect(try await greet(port) == "Hello, Ada!")
+        let echoed = try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array(#"[1,2]"#.utf8))
+        #expect(echoed.text == "[1,2]")
+        let url = try await RawHTTP.request("GET", "/lambda-url/echo/a/b?q=1", port: port)
+        #expect(url.status == 200)
+        #expect(url.json?["rawPath"] as? String == "/a/b")
+        #expect(url.json?["rawQueryString"] as? String == "q=1")
+        let unknown = try await RawHTTP.request("POST", "/2015-03-31/functions/nope/invocations", port: port, body: Array("{}".utf8))
+        #expect(unknown.status == 404)
+        #expect(unknown.text.contains("this watch serves: echo, greeter, quotes"))
+        let firstGreeter = try await pid(of: "greeter", in: watch, occurrence: 1)
+
+        // A source edit is answered with the new code, with no restart of watch.
+        let greeter = "\(package)/Sources/Greeter/main.swift"
+        try edit(greeter, "\"Hello, \\(request.name)!\"", "\"Howdy, \\(request.name)!\"")
+        try await rebuilt(watch, count: 1)
+        #expect(try await greet(port) == "Howdy, Ada!")
+        #expect(watch.process.isRunning)
+
+        // A broken edit keeps the last good build serving and shows the compiler's error.
+        try edit(greeter, "\"Howdy, \\(request.name)!\"", "\"Howdy, \\(notDefinedAnywhere)!\"")
+        _ = try await watch.waitForLine(within: .seconds(300)) { $0.hasPrefix("rebuild failed: swift build exited with status 1") }
+        #expect(watch.standardError.contains("cannot find 'notDefinedAnywhere' in scope"))
+        #expect(try await greet(port) == "Howdy, Ada!")
+
+        // The fix is picked up.
+        try edit(greeter, "\"Howdy, \\(notDefinedAnywhere)!\"", "\"Hi, \\(request.name)!\"")
+        try await rebuilt(watch, count: 2)
+        #expect(try await greet(port) == "Hi, Ada!")
+        let secondGreeter = try await pid(of: "greeter", in: watch, occurrence: 2)
+        #expect(secondGreeter != firstGreeter)
+
+        // A change to the runtime target both functions link replaces both environments.
+        let echoBefore = try await pid(of: "echo", in: watch, occurrence: 1)
+        let runtime = "\(package)/Sources/LambdaRuntime/LambdaRuntime.swift"
+        try (try String(contentsOfFile: runtime, encoding: .utf8) + "\n// edited by the test\n").write(toFile: runtime, atomically: false, encoding: .utf8)
+        try await rebuilt(watch, count: 3)
+        #expect(try await greet(port) == "Hi, Ada!")
+        #expect(try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array("7".utf8)).text == "7")
+        #expect(try await pid(of: "echo", in: watch, occurrence: 2) != echoBefore)
+        #expect(isGone(echoBefore) && isGone(firstGreeter) && isGone(secondGreeter))
+
+        // A change in an ignored place starts no rebuild.
+        try FileManager.default.createDirectory(atPath: "\(package)/.hidden", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: "\(package)/.hidden/x.swift", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: "\(package)/target/lambda/stray", contents: Data("x".utf8))
+
+        // Then a manifest edit: its batch names it alone, so the ignored changes made none.
+        let manifest = "\(package)/Package.swift"
+        try (try String(contentsOfFile: manifest, encoding: .utf8) + "\n// edited by the test\n").write(toFile: manifest, atomically: false, encoding: .utf8)
+        try await rebuilt(watch, count: 4)
+        let batches = watch.standardError.split(separator: "\n").filter { $0.hasPrefix("changed: ") }
+        #expect(batches.count == 5, "\(watch.standardError)")
+        #expect(batches.last == "changed: Package.swift; rebuilding")
+
+        // Ctrl-C stops every process watch started and exits 130.
+        #expect(try await greet(port) == "Hi, Ada!")
+        let running = try await pid(of: "greeter", in: watch, occurrence: 4)
+        #expect(!isGone(running))
+        #expect(try await watch.interrupt() == 130)
+        #expect(isGone(running))
+    }
+
+    private func greet(_ port: Int) async throws -> String? {
+        let answer = try await RawHTTP.request("POST", "/2015-03-31/functions/greeter/invocations", port: port, body: Array(#"{"name":"Ada"}"#.utf8))
+        return answer.json?["greeting"] as? String
+    }
+
+    private func edit(_ path: String, _ old: String, _ new: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(old), "\(path) has no \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    private func rebuilt(_ watch: BackgroundCLI, count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while watch.standardError.components(separatedBy: "\nrebuilt in ").count - 1 < count {
+            guard watch.process.isRunning, ContinuousClock.now < deadline else {
+                throw BackgroundFailure(description: "no rebuild \(count); stderr:\n\(watch.standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The pid of the `occurrence`-th environment watch started for `function`.
+    private func pid(of function: String, in watch: BackgroundCLI, occurrence: Int) async throws -> Int32 {
+        let marker = "[\(function)] \(function) is ready: cold start "
+        let lines = watch.standardError.split(separator: "\n").filter { $0.hasPrefix(marker) }
+        try #require(lines.count >= occurrence, "\(watch.standardError)")
+        let line = lines[occurrence - 1]
+        let text = try #require(line.split(separator: "pid ").last?.prefix { $0.isNumber })
+        return try #require(Int32(text))
+    }
+}
