@@ -29,7 +29,7 @@ import Glibc
         let unknown = try await RawHTTP.request("POST", "/2015-03-31/functions/nope/invocations", port: port, body: Array("{}".utf8))
         #expect(unknown.status == 404)
         #expect(unknown.text.contains("this watch serves: echo, greeter, quotes"))
-        let firstGreeter = try await pid(of: "greeter", in: watch, occurrence: 1)
+        let firstGreeter = try await latestPID(of: "greeter", in: watch)
 
         // A source edit is answered with the new code, with no restart of watch.
         let greeter = "\(package)/Sources/Greeter/main.swift"
@@ -48,17 +48,17 @@ import Glibc
         try edit(greeter, "\"Howdy, \\(notDefinedAnywhere)!\"", "\"Hi, \\(request.name)!\"")
         try await rebuilt(watch, count: 2)
         #expect(try await greet(port) == "Hi, Ada!")
-        let secondGreeter = try await pid(of: "greeter", in: watch, occurrence: 2)
+        let secondGreeter = try await latestPID(of: "greeter", in: watch)
         #expect(secondGreeter != firstGreeter)
 
         // A change to the runtime target both functions link replaces both environments.
-        let echoBefore = try await pid(of: "echo", in: watch, occurrence: 1)
+        let echoBefore = try await latestPID(of: "echo", in: watch)
         let runtime = "\(package)/Sources/LambdaRuntime/LambdaRuntime.swift"
         try (try String(contentsOfFile: runtime, encoding: .utf8) + "\n// edited by the test\n").write(toFile: runtime, atomically: false, encoding: .utf8)
         try await rebuilt(watch, count: 3)
         #expect(try await greet(port) == "Hi, Ada!")
         #expect(try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array("7".utf8)).text == "7")
-        #expect(try await pid(of: "echo", in: watch, occurrence: 2) != echoBefore)
+        #expect(try await latestPID(of: "echo", in: watch) != echoBefore)
         #expect(isGone(echoBefore) && isGone(firstGreeter) && isGone(secondGreeter))
 
         // A change in an ignored place starts no rebuild.
@@ -76,7 +76,7 @@ import Glibc
 
         // Ctrl-C stops every process watch started and exits 130.
         #expect(try await greet(port) == "Hi, Ada!")
-        let running = try await pid(of: "greeter", in: watch, occurrence: 4)
+        let running = try await latestPID(of: "greeter", in: watch)
         #expect(!isGone(running))
         #expect(try await watch.interrupt() == 130)
         #expect(isGone(running))
@@ -103,12 +103,10 @@ import Glibc
         }
     }
 
-    /// The pid of the `occurrence`-th environment watch started for `function`.
-    private func pid(of function: String, in watch: BackgroundCLI, occurrence: Int) async throws -> Int32 {
+    /// The pid of the environment watch started last for `function`.
+    private func latestPID(of function: String, in watch: BackgroundCLI) async throws -> Int32 {
         let marker = "[\(function)] \(function) is ready: cold start "
-        let lines = watch.standardError.split(separator: "\n").filter { $0.hasPrefix(marker) }
-        try #require(lines.count >= occurrence, "\(watch.standardError)")
-        let line = lines[occurrence - 1]
+        let line = try #require(watch.standardError.split(separator: "\n").last { $0.hasPrefix(marker) }, "\(watch.standardError)")
         let text = try #require(line.split(separator: "pid ").last?.prefix { $0.isNumber })
         return try #require(Int32(text))
     }
