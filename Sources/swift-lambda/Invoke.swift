@@ -119,7 +119,8 @@ extension Invoke {
     /// Invoke on Lambda: the payload on standard output; a function error's object too, and exit 1.
     func runRemote() async throws {
         try await Failure.report(colour: colour.mode) {
-            let context = DeployContext.live(colour: colour.mode)
+            var context = DeployContext.live(colour: colour.mode)
+            context.build.environment = Self.localDefaults(endpointURL: connection.endpointURL, profile: connection.profile, context.build.environment)
             let console = context.build.console
             let payload = try Payload.resolve(
                 data: data, dataFile: dataFile, dataExample: dataExample, currentDirectory: context.build.currentDirectory)
@@ -133,6 +134,21 @@ extension Invoke {
                 throw DeployError.functionError("\(name) returned a function error (\(error)); its error object is on standard output")
             }
         }
+    }
+
+    /// A loopback `--endpoint-url` is a local Lambda (`watch`, `serve`, moto): it checks no
+    /// signature, so a missing region and missing credentials get placeholders there rather
+    /// than an error; anything set (variables, `--profile`) is kept.
+    static func localDefaults(endpointURL: String?, profile: String?, _ environment: [String: String]) -> [String: String] {
+        guard let endpointURL, let host = URL(string: endpointURL)?.host,
+              ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else { return environment }
+        var environment = environment
+        if environment["AWS_REGION"] == nil && environment["AWS_DEFAULT_REGION"] == nil { environment["AWS_REGION"] = "us-east-1" }
+        if profile == nil && environment["AWS_PROFILE"] == nil && environment["AWS_ACCESS_KEY_ID"] == nil {
+            environment["AWS_ACCESS_KEY_ID"] = "local"
+            environment["AWS_SECRET_ACCESS_KEY"] = "local"
+        }
+        return environment
     }
 }
 

@@ -29,6 +29,11 @@ import Glibc
         let unknown = try await RawHTTP.request("POST", "/2015-03-31/functions/nope/invocations", port: port, body: Array("{}".utf8))
         #expect(unknown.status == 404)
         #expect(unknown.text.contains("this watch serves: echo, greeter, quotes"))
+        // invoke --remote against it: a loopback endpoint needs no region or credentials.
+        let remote = try await Harness.runOffThePool(
+            ["invoke", "echo", "--remote", "--endpoint-url", "http://127.0.0.1:\(port)", "--data", "[3]"], in: package)
+        #expect(remote.status == 0, "\(remote.standardError)")
+        #expect(remote.standardOutput == "[3]\n")
         let firstGreeter = try await latestPID(of: "greeter", in: watch)
 
         // A source edit is answered with the new code, with no restart of watch.
