@@ -96,8 +96,9 @@ public struct WatchWorkflow: Sendable {
         onListening?(gateway.endpoint)
         do {
             if input.reload {
-                let roots = [project.root]
-                let filter = ChangeFilter.load(roots: roots).ignoring(project.lambdaDirectory)
+                let filter = ChangeFilter.load(roots: [project.root]).ignoring(project.lambdaDirectory)
+                    .including(files: environmentFiles(Array(settings.keys), project: project))
+                let roots = [project.root] + filter.directoriesOutsideRoots
                 console.log("watching \(build.displayPath(project.root)) for changes")
                 for try await batch in ChangeWatcher.changes(roots: roots, filter: filter, status: { status in
                     if case .fellBackToPolling(let reason) = status { console.log("watch: polling for changes (\(reason))") }
@@ -164,6 +165,14 @@ public struct WatchWorkflow: Sendable {
     func buildInput(quiet: Bool) -> BuildInput {
         let products = input.products.isEmpty ? [] : input.products + input.extensions.filter { !input.products.contains($0) }
         return BuildInput(packagePath: input.packagePath, products: products, verbose: input.verbose, quiet: quiet, flags: buildFlags)
+    }
+
+    /// The files the functions' variables are read from (`--env-file`, `env-file` settings):
+    /// inputs too, wherever they are, hidden or ignored (`.env`).
+    func environmentFiles(_ functions: [String], project: Project) -> [String] {
+        let configured = functions.compactMap { project.configuration(for: $0).value(of: .envFile, for: $0)?.value.string }
+        let flagged = input.environmentFile.map { [$0] } ?? []
+        return (flagged + configured).map { FileSystem.absolute($0, relativeTo: build.currentDirectory) }
     }
 
     /// Each function the build wrote, with its artifacts, variables and timeout.

@@ -45,4 +45,19 @@ import Testing
         #expect(filter.isRelevant("/ws/Sources/local.swift", isDirectory: false))
         #expect(!filter.isRelevant("/ws/Members/a/Sources/b.secret", isDirectory: false))
     }
+
+    /// `--env-file .env` (hidden, usually ignored) or a file outside the package: still an input.
+    @Test func namedFilesCountWhereverTheyAre() {
+        let named = filter.including(files: ["/ws/.env", "/ws/.config/dev.env", "/home/me/lambda.env"])
+        #expect(!filter.isRelevant("/ws/.env", isDirectory: false))
+        #expect(named.isRelevant("/ws/.env", isDirectory: false))
+        #expect(named.isRelevant("/ws/.config", isDirectory: true))
+        #expect(named.isRelevant("/ws/.config/dev.env", isDirectory: false))
+        #expect(!named.isRelevant("/ws/.config/other", isDirectory: false))
+        #expect(named.isRelevant("/home/me/lambda.env", isDirectory: false))
+        #expect(!named.isRelevant("/home/me/notes.txt", isDirectory: false))
+        #expect(named.directoriesOutsideRoots == ["/home/me"])
+        #expect(named.adding(GitIgnore(parsing: "*.env\n"), in: "/ws").isRelevant("/ws/.config/dev.env", isDirectory: false))
+        #expect(named != filter)
+    }
 }

@@ -13,9 +13,12 @@ public struct ChangeFilter: Sendable, Equatable {
     public let roots: [String]
     /// Each `.gitignore`'s directory and its rules, shallowest first (a deeper file has the last word).
     public let ignores: [(directory: String, rules: GitIgnore)]
+    /// Files that are inputs wherever they are, hidden or ignored (`--env-file .env`).
+    public let files: Set<String>
 
-    public init(roots: [String], ignores: [String: GitIgnore] = [:]) {
+    public init(roots: [String], ignores: [String: GitIgnore] = [:], files: Set<String> = []) {
         self.roots = roots.map(Self.normalized).sorted { $0.count > $1.count }
+        self.files = Set(files.map(Self.normalized))
         self.ignores = ignores.map { (Self.normalized($0.key), $0.value) }
             .sorted { ($0.0.split(separator: "/").count, $0.0) < ($1.0.split(separator: "/").count, $1.0) }
     }
@@ -24,13 +27,30 @@ public struct ChangeFilter: Sendable, Equatable {
     public func adding(_ rules: GitIgnore, in directory: String) -> ChangeFilter {
         var all = Dictionary(ignores.map { ($0.directory, $0.rules) }, uniquingKeysWith: { $1 })
         all[Self.normalized(directory)] = rules
-        return ChangeFilter(roots: roots, ignores: all)
+        return ChangeFilter(roots: roots, ignores: all, files: files)
+    }
+
+    /// This filter with `paths` counted as inputs wherever they are.
+    public func including(files paths: [String]) -> ChangeFilter {
+        ChangeFilter(
+            roots: roots, ignores: Dictionary(ignores.map { ($0.directory, $0.rules) }, uniquingKeysWith: { $1 }),
+            files: files.union(paths))
+    }
+
+    /// The directories to watch besides the roots: those of the named files outside every root.
+    public var directoriesOutsideRoots: [String] {
+        Set(files.filter { file in !roots.contains { Self.contains($0, file) } }.map { file in
+            let parent = String(file[..<(file.lastIndex(of: "/") ?? file.startIndex)])
+            return parent.isEmpty ? "/" : parent
+        }).sorted()
     }
 
     /// Whether a change to `absolutePath` is a change to the package's inputs (for a directory:
     /// whether its contents can be, so the watcher descends into it).
     public func isRelevant(_ absolutePath: String, isDirectory: Bool) -> Bool {
         let path = Self.normalized(absolutePath)
+        if files.contains(path) { return true }
+        if isDirectory && files.contains(where: { Self.contains(path, $0) }) { return true }
         guard let root = roots.first(where: { Self.contains($0, path) }) else { return false }
         if path == root { return isDirectory }
         let components = Self.relative(path, to: root).split(separator: "/")
@@ -91,6 +111,6 @@ public struct ChangeFilter: Sendable, Equatable {
 
     public static func == (lhs: ChangeFilter, rhs: ChangeFilter) -> Bool {
         lhs.roots == rhs.roots && lhs.ignores.map(\.directory) == rhs.ignores.map(\.directory)
-            && lhs.ignores.map(\.rules) == rhs.ignores.map(\.rules)
+            && lhs.ignores.map(\.rules) == rhs.ignores.map(\.rules) && lhs.files == rhs.files
     }
 }
