@@ -28,8 +28,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
 
     private let core: EmulatorCore
     private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var bodyTooLarge = false
+    private var body = BoundedBody(limit: EmulatorConfiguration.maximumPayloadBytes)
     private var incoming: IncomingStream?
     private var waiting: [Pending] = []
     private var busy = false
@@ -44,8 +43,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
-            body = []
-            bodyTooLarge = false
+            body = BoundedBody(limit: EmulatorConfiguration.maximumPayloadBytes)
             // A streamed response is passed on as it arrives, never assembled.
             incoming = EmulatorCore.streamedResponseID(head).map {
                 IncomingStream(requestID: $0, refusal: core.beginStream($0, contentType: head.headers.first(name: "Content-Type")))
@@ -55,19 +53,13 @@ final class EmulatorHTTPHandler: ChannelInboundHandler {
                 if incoming.refusal == nil { core.streamChunk(incoming.requestID, Array(chunk.readableBytesView)) }
                 return
             }
-            guard !bodyTooLarge else { return }
-            if body.count + chunk.readableBytes > EmulatorConfiguration.maximumPayloadBytes {
-                bodyTooLarge = true
-                body = []
-            } else {
-                body.append(contentsOf: chunk.readableBytesView)
-            }
+            body.append(chunk)
         case .end(let trailers):
             guard let head else { return }
             self.head = nil
             let request = EmulatorRequest(
-                method: head.method.rawValue, path: head.uri, headers: head.headers, body: body, bodyTooLarge: bodyTooLarge)
-            body = []
+                method: head.method.rawValue, path: head.uri, headers: head.headers, body: body.bytes, bodyTooLarge: body.tooLarge)
+            body = BoundedBody(limit: EmulatorConfiguration.maximumPayloadBytes)
             var answer: EmulatorResponse?
             if let incoming {
                 self.incoming = nil

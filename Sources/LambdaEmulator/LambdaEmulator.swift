@@ -23,7 +23,7 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A socket error in the system's words ("address already in use"), without SwiftNIO's
     /// function name and errno number.
-    static func reason(_ error: any Error) -> String {
+    public static func reason(_ error: any Error) -> String {
         guard let failure = error as? IOError else { return "\(error)" }
         let text = String(cString: strerror(failure.errnoCode))
         return text.prefix(1).lowercased() + text.dropFirst()
@@ -43,23 +43,18 @@ public final class LambdaEmulator: Sendable {
     /// The port it listens on (the one the kernel picked when configured with 0).
     public let port: Int
     private let core: EmulatorCore
-    private let server: any Channel
-    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    private let listener: HTTPListener
 
     /// The value for `AWS_LAMBDA_RUNTIME_API`: `host:port`.
     public var endpoint: String {
         configuration.host.contains(":") ? "[\(configuration.host)]:\(port)" : "\(configuration.host):\(port)"
     }
 
-    private init(
-        configuration: EmulatorConfiguration, port: Int, core: EmulatorCore, server: any Channel,
-        connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
-    ) {
+    private init(configuration: EmulatorConfiguration, core: EmulatorCore, listener: HTTPListener) {
         self.configuration = configuration
-        self.port = port
+        self.port = listener.port
         self.core = core
-        self.server = server
-        self.connections = connections
+        self.listener = listener
     }
 
     /// Binds and starts serving on `group`'s threads.
@@ -67,31 +62,15 @@ public final class LambdaEmulator: Sendable {
         _ configuration: EmulatorConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> LambdaEmulator {
         let core = EmulatorCore(configuration: configuration, timerLoop: group.next())
-        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                let key = ObjectIdentifier(channel)
-                connections.withLockedValue { $0[key] = channel }
-                channel.closeFuture.whenComplete { _ in
-                    _ = connections.withLockedValue { $0.removeValue(forKey: key) }
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(EmulatorHTTPHandler(core: core))
-                }
-            }
-        let server: any Channel
+        let listener: HTTPListener
         do {
-            server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+            listener = try await HTTPListener.bind(host: configuration.host, port: configuration.port, group: group) {
+                EmulatorHTTPHandler(core: core)
+            }
         } catch {
             throw EmulatorError.cannotListen(host: configuration.host, port: configuration.port, reason: EmulatorError.reason(error))
         }
-        let port = server.localAddress?.port ?? configuration.port
-        return LambdaEmulator(configuration: configuration, port: port, core: core, server: server, connections: connections)
+        return LambdaEmulator(configuration: configuration, core: core, listener: listener)
     }
 
     /// The state now; see `waitUntil` to wait for a change.
@@ -143,11 +122,7 @@ public final class LambdaEmulator: Sendable {
     /// Stops listening, ends every connection and every pending invocation. Idempotent.
     public func stop() async {
         core.stop()
-        try? await server.close()
-        let open = connections.withLockedValue { Array($0.values) }
-        for channel in open {
-            try? await channel.close()
-        }
+        await listener.close()
     }
 }
 

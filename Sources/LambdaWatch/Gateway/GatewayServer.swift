@@ -1,3 +1,4 @@
+import LambdaEmulator
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOHTTP1
@@ -68,14 +69,12 @@ public final class GatewayServer: Sendable {
     /// The address it listens on and the port (the kernel's pick when asked for 0).
     public let host: String
     public let port: Int
-    private let server: any Channel
-    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    private let listener: HTTPListener
 
-    private init(host: String, port: Int, server: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>) {
+    private init(host: String, listener: HTTPListener) {
         self.host = host
-        self.port = port
-        self.server = server
-        self.connections = connections
+        self.port = listener.port
+        self.listener = listener
     }
 
     /// `host:port`, bracketed for IPv6.
@@ -85,38 +84,20 @@ public final class GatewayServer: Sendable {
         host: String, port: Int, maximumBody: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         handler: @escaping Handler
     ) async throws -> GatewayServer {
-        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                let key = ObjectIdentifier(channel)
-                connections.withLockedValue { $0[key] = channel }
-                channel.closeFuture.whenComplete { _ in
-                    _ = connections.withLockedValue { $0.removeValue(forKey: key) }
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(GatewayHTTPHandler(maximumBody: maximumBody, handler: handler))
-                }
-            }
-        let server: any Channel
+        let listener: HTTPListener
         do {
-            server = try await bootstrap.bind(host: host, port: port).get()
+            listener = try await HTTPListener.bind(host: host, port: port, group: group) {
+                GatewayHTTPHandler(maximumBody: maximumBody, handler: handler)
+            }
         } catch {
-            throw WatchError.cannotListen(address: host, port: port, reason: "\(error)")
+            throw WatchError.cannotListen(address: host, port: port, reason: EmulatorError.reason(error))
         }
-        return GatewayServer(host: host, port: server.localAddress?.port ?? port, server: server, connections: connections)
+        return GatewayServer(host: host, listener: listener)
     }
 
     /// Stops listening and closes every connection. Idempotent.
     public func stop() async {
-        try? await server.close()
-        for channel in connections.withLockedValue({ Array($0.values) }) {
-            try? await channel.close()
-        }
+        await listener.close()
     }
 }
 
@@ -129,14 +110,14 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
     private let maximumBody: Int
     private let handler: GatewayServer.Handler
     private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var bodyTooLarge = false
+    private var body: BoundedBody
     private var waiting: [(GatewayRequest, HTTPRequestHead)] = []
     private var current: HTTPRequestHead?
     private var chunked = false
 
     init(maximumBody: Int, handler: @escaping GatewayServer.Handler) {
         self.maximumBody = maximumBody
+        self.body = BoundedBody(limit: maximumBody)
         self.handler = handler
     }
 
@@ -144,16 +125,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
-            body = []
-            bodyTooLarge = false
+            body = BoundedBody(limit: maximumBody)
         case .body(let chunk):
-            guard !bodyTooLarge else { return }
-            if body.count + chunk.readableBytes > maximumBody {
-                bodyTooLarge = true
-                body = []
-            } else {
-                body.append(contentsOf: chunk.readableBytesView)
-            }
+            body.append(chunk)
         case .end:
             guard let head else { return }
             self.head = nil
@@ -164,9 +138,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
             default: source = "127.0.0.1"
             }
             let request = GatewayRequest(
-                method: head.method.rawValue, target: head.uri, headers: head.headers, body: body, bodyTooLarge: bodyTooLarge,
+                method: head.method.rawValue, target: head.uri, headers: head.headers, body: body.bytes, bodyTooLarge: body.tooLarge,
                 sourceIP: source)
-            body = []
+            body = BoundedBody(limit: maximumBody)
             waiting.append((request, head))
             processNext(context: context)
         }
