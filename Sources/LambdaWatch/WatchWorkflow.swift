@@ -100,9 +100,13 @@ public struct WatchWorkflow: Sendable {
                     .including(files: environmentFiles(Array(settings.keys), project: project))
                 let roots = [project.root] + filter.directoriesOutsideRoots
                 console.log("watching \(build.displayPath(project.root)) for changes")
-                for try await batch in ChangeWatcher.changes(roots: roots, filter: filter, status: { status in
+                // A save is one burst of writes a few milliseconds apart: 50 ms of quiet ends it (a
+                // checkout writing without pause is cut at 2 s); what arrives during a rebuild
+                // makes one more rebuild after it.
+                let changes = ChangeWatcher.changes(roots: roots, filter: filter, quiet: Self.quiet, status: { status in
                     if case .fellBackToPolling(let reason) = status { console.log("watch: polling for changes (\(reason))") }
-                }) {
+                })
+                for try await batch in MergedChanges(changes) {
                     // An editor's or sed's temporary file, created and gone, is not worth naming.
                     let present = batch.paths.filter { FileManager.default.fileExists(atPath: $0) }
                     let paths = present.isEmpty ? batch.paths : present
@@ -140,6 +144,9 @@ public struct WatchWorkflow: Sendable {
         await stop(gateway, pools)
         if Task.isCancelled { throw InvokeError.interrupted }
     }
+
+    /// How long the files stay unchanged before a burst of changes is rebuilt.
+    static let quiet = Duration.milliseconds(50)
 
     /// Why a rebuild failed, in a few words: the compiler's own errors are printed above it.
     static func reason(_ error: any Error) -> String {

@@ -7,12 +7,13 @@ import Glibc
 #endif
 
 /// `swift-lambda watch` as a user runs it, on a copy of the Examples (three functions over one
-/// shared runtime target): one build and one watch process for the whole story, so CI pays for
+/// shared runtime target, plus the extension template as a fourth product): one build and one watch process for the whole story, so CI pays for
 /// one debug build and a few incremental ones.
 @Suite struct WatchCLITests {
     @Test func servesEveryFunctionReloadsEditsSurvivesABrokenOneAndStopsCleanly() async throws {
         let package = try Harness.copyPackage("\(Harness.repositoryRoot)/Examples", named: "watched")
-        let watch = try BackgroundCLI(["watch", "--port", "0"], in: package)
+        try addExtension(to: package)
+        let watch = try BackgroundCLI(["watch", "--port", "0", "--extension", "audit-log"], in: package)
         defer { if watch.process.isRunning { kill(watch.pid, SIGKILL) } }
         let listening = try await watch.waitForLine(within: .seconds(600)) { $0.hasPrefix("watch: 3 functions on http://") }
         let port = try #require(Int(listening.split(separator: ":").last?.split(separator: " ").first ?? ""))
@@ -35,6 +36,9 @@ import Glibc
         #expect(remote.status == 0, "\(remote.standardError)")
         #expect(remote.standardOutput == "[3]\n")
         let firstGreeter = try await latestPID(of: "greeter", in: watch)
+        // The extension runs beside each environment and sees its invocations.
+        _ = try await watch.waitForLine { $0.hasPrefix("[greeter] [audit-log] invoke ") }
+        _ = try await watch.waitForLine { $0.hasPrefix("[echo] [audit-log] invoke ") }
 
         // A source edit is answered with the new code, with no restart of watch.
         let greeter = "\(package)/Sources/Greeter/main.swift"
@@ -42,6 +46,8 @@ import Glibc
         try await rebuilt(watch, count: 1)
         #expect(try await greet(port) == "Howdy, Ada!")
         #expect(watch.process.isRunning)
+        // The replaced environment's extension was told SHUTDOWN before it went.
+        _ = try await watch.waitForLine { $0.hasPrefix("[greeter] [audit-log] shutdown (") }
 
         // A broken edit keeps the last good build serving and shows the compiler's error.
         try edit(greeter, "\"Howdy, \\(request.name)!\"", "\"Howdy, \\(notDefinedAnywhere)!\"")
@@ -83,8 +89,41 @@ import Glibc
         #expect(try await greet(port) == "Hi, Ada!")
         let running = try await latestPID(of: "greeter", in: watch)
         #expect(!isGone(running))
+        #expect(!processes(running: "\(package)/target/lambda/extensions/audit-log").isEmpty)
         #expect(try await watch.interrupt() == 130)
         #expect(isGone(running))
+        // Every extension started was shut down, and none is left.
+        let lines = watch.standardError.split(separator: "\n")
+        let started = lines.filter { $0.contains(" is ready: cold start ") }.count
+        #expect(lines.filter { $0.contains("[audit-log] shutdown (") }.count == started, "\(watch.standardError)")
+        #expect(processes(running: "\(package)/target/lambda/extensions/audit-log").isEmpty)
+    }
+
+    /// The extension template (`new --extension`) as a product of the package, built as an
+    /// extension, so `watch --extension` runs a real one the package builds.
+    private func addExtension(to package: String) throws {
+        let scratch = try Harness.temporaryDirectory(prefix: "watch-extension")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let created = try Harness.run(["new", "audit-log", "--extension"], in: scratch)
+        try #require(created.status == 0, "\(created.standardError)")
+        try FileManager.default.copyItem(atPath: "\(scratch)/audit-log/Sources/AuditLog", toPath: "\(package)/Sources/AuditLog")
+        let manifest = "\(package)/Package.swift"
+        var text = try String(contentsOfFile: manifest, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "    products: [\n", with: "    products: [\n        .executable(name: \"audit-log\", targets: [\"AuditLog\"]),\n")
+        text = text.replacingOccurrences(of: "    targets: [\n", with: "    targets: [\n        .executableTarget(name: \"AuditLog\"),\n")
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let settings = "\(package)/swift-lambda.toml"
+        let toml = try String(contentsOfFile: settings, encoding: .utf8) + "\n[functions.audit-log]\nextension = true\n"
+        try toml.write(toFile: settings, atomically: true, encoding: .utf8)
+    }
+
+    /// The pids of the processes whose executable is `path`.
+    private func processes(running path: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == path
+        }
     }
 
     private func greet(_ port: Int) async throws -> String? {
