@@ -209,10 +209,13 @@ public struct WatchWorkflow: Sendable {
 }
 
 extension ChangeFilter {
-    /// Also ignores `directory` (where the build writes), when it lies below a root.
+    /// Also ignores `directory` (where the build writes), when it lies below a root: one more
+    /// rule after the root's own `.gitignore` rules, which still apply.
     func ignoring(_ directory: String) -> ChangeFilter {
         for root in roots where directory.hasPrefix(root + "/") {
-            return adding(GitIgnore(parsing: "/" + directory.dropFirst(root.count + 1) + "/"), in: root)
+            let own = ignores.first { $0.directory == root }?.rules.rules ?? []
+            let rule = GitIgnore(parsing: "/" + directory.dropFirst(root.count + 1) + "/").rules
+            return adding(GitIgnore(rules: own + rule), in: root)
         }
         return self
     }

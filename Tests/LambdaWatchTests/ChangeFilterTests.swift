@@ -60,4 +60,17 @@ import Testing
         #expect(named.adding(GitIgnore(parsing: "*.env\n"), in: "/ws").isRelevant("/ws/.config/dev.env", isDirectory: false))
         #expect(named != filter)
     }
+
+    /// `watch` ignores the lambda directory on top of the root's `.gitignore`, never instead of it.
+    @Test func ignoringTheLambdaDirectoryKeepsTheRootGitIgnore() {
+        let ignoring = filter.ignoring("/ws/target/lambda").ignoring("/ws/out/lambda")
+        #expect(!ignoring.isRelevant("/ws/out/lambda/a/bootstrap", isDirectory: false))
+        #expect(!ignoring.isRelevant("/ws/Sources/Generated/a.swift", isDirectory: false))
+        #expect(!ignoring.isRelevant("/ws/Sources/x.secret", isDirectory: false))
+        #expect(ignoring.isRelevant("/ws/Sources/keep.secret", isDirectory: false))
+        #expect(!ignoring.isRelevant("/ws/Sources/Sub/local.swift", isDirectory: false))
+        #expect(ignoring.isRelevant("/ws/out/a.swift", isDirectory: false))
+        let plain = ChangeFilter(roots: ["/p"]).ignoring("/p/out/lambda")
+        #expect(plain.ignores.map(\.directory) == ["/p"])
+    }
 }

@@ -9,11 +9,13 @@ import Darwin
 /// The few file-system reads the watcher makes: a directory's entries and a file's stamp.
 /// Symbolic links are entries, never followed, so a link to a parent cannot make a cycle.
 enum FileTree {
-    /// What polling compares between two scans.
+    /// What polling compares between two scans: for a file, what inotify reports as a change
+    /// (its contents, `touch`, and its mode, which is packaged).
     struct Stamp: Equatable, Sendable {
         var isDirectory: Bool
         var size: Int64
         var modified: Int64  // nanoseconds since 1970
+        var permissions: UInt32  // the mode's permission bits
     }
 
     static func stamp(_ path: String) -> Stamp? {
@@ -26,7 +28,7 @@ enum FileTree {
         #endif
         return Stamp(
             isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, size: Int64(info.st_size),
-            modified: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+            modified: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec), permissions: UInt32(info.st_mode & 0o7777))
     }
 
     /// The entries of `directory` as absolute paths, sorted; empty when it cannot be read (it may

@@ -107,6 +107,10 @@ final class InotifySource: ChangeSource {
         }
         let path = event.name.isEmpty ? directory : directory + "/" + event.name
         let isDirectory = event.name.isEmpty || event.mask & UInt32(IN_ISDIR) != 0
+        // A directory's own metadata (chmod, touch) is not built: its entries report their own
+        // changes. A file's (touch, chmod +x) counts, as it is how a rebuild is asked for and
+        // the mode is packaged.
+        if isDirectory && event.mask & UInt32(IN_ATTRIB) != 0 { return [] }
         guard filter.isRelevant(path, isDirectory: isDirectory) else { return [] }
         guard isDirectory, !event.name.isEmpty else { return [path] }
         if event.mask & UInt32(IN_MOVED_FROM | IN_DELETE) != 0 {

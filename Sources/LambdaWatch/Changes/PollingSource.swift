@@ -1,6 +1,6 @@
-/// Changes found by comparing scans: the relevant files' sizes and modification times, every
-/// `interval`. Slower than inotify and blind to a rewrite that keeps both, but it works on every
-/// system and under any watch limit.
+/// Changes found by comparing scans: the relevant files' sizes, modification times and modes,
+/// every `interval`. Slower than inotify and blind to a rewrite that keeps size and time, but it
+/// works on every system and under any watch limit.
 final class PollingSource: ChangeSource {
     let mode = ChangeWatcher.Mode.polling
     private let roots: [String]
@@ -37,7 +37,7 @@ final class PollingSource: ChangeSource {
     func close() {}
 
     /// The paths added, removed or changed between two scans; a directory counts when it
-    /// appears or goes, not when its entries change (they are reported themselves).
+    /// appears or goes, not when its entries or its own metadata change (as with inotify).
     static func differences(_ old: [String: FileTree.Stamp], _ new: [String: FileTree.Stamp]) -> [String] {
         var changed = old.keys.filter { new[$0] == nil }
         for (path, stamp) in new {
