@@ -55,6 +55,9 @@ public actor FunctionPool {
     /// Environments running now (for tests and the status line).
     public var environmentCount: Int { count }
 
+    /// Invocations held by `pause`, waiting for `resume` (for tests and the status line).
+    public var heldCount: Int { held.count }
+
     /// Runs one invocation on a free environment and returns how it ended. `observer` is told
     /// of a streamed answer's start and chunks, then always of the end, even when no
     /// environment could be started.
