@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEmulator
+import LambdaSupport
 import LambdaTestSupport
 import Testing
 
@@ -96,5 +97,41 @@ import Testing
         #expect(isGone(pid))
         #expect(fixture.processes.isEmpty)
         #expect(await pool.environmentCount == 0)
+        // Stopping again changes nothing: the environment that was in flight is not counted twice.
+        await pool.stop()
+        #expect(await pool.environmentCount == 0)
+    }
+
+    /// Ctrl-C during a rebuild: the invocations held by `pause` end as abandoned instead of
+    /// waiting forever for a `resume` that will not come, and so does one sent after `stop`;
+    /// no environment starts for them.
+    @Test func stopEndsTheInvocationsHeldByPauseAndRefusesNewOnes() async throws {
+        let fixture = try Fixture("fn")
+        let pool = fixture.pool()
+        await pool.pause()
+        let ended = Locked<[InvocationResult]>([])
+        Task {
+            let result = await pool.invoke(InvocationRequest(payload: Array("{}".utf8)))
+            ended.withLock { $0.append(result) }
+        }
+        #expect(await eventually { await pool.heldCount == 1 })
+        await pool.stop()
+        #expect(await eventually { ended.withLock { $0.count } == 1 }, "the held invocation never ended")
+        Task {
+            let result = await pool.invoke(InvocationRequest(payload: Array("{}".utf8)))
+            ended.withLock { $0.append(result) }
+        }
+        #expect(await eventually { ended.withLock { $0.count } == 2 }, "an invocation after stop never ended")
+        for result in ended.withLock({ $0 }) {
+            guard case .abandoned(let report) = result.outcome else {
+                Issue.record("ended as \(result.outcome), not abandoned")
+                continue
+            }
+            #expect(report.type == "Runtime.Unavailable")
+        }
+        #expect(await pool.heldCount == 0)
+        #expect(await pool.environmentCount == 0)
+        #expect(fixture.runtimePID == nil, "no runtime started")
+        #expect(fixture.processes.isEmpty)
     }
 }
