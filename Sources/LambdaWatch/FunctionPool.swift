@@ -55,18 +55,21 @@ public actor FunctionPool {
     /// Environments running now (for tests and the status line).
     public var environmentCount: Int { count }
 
+    /// Invocations held by `pause`, waiting for `resume` (for tests and the status line).
+    public var heldCount: Int { held.count }
+
     /// Runs one invocation on a free environment and returns how it ended. `observer` is told
     /// of a streamed answer's start and chunks, then always of the end, even when no
     /// environment could be started.
     public func invoke(_ request: InvocationRequest, observer: InvocationObserver? = nil) async -> InvocationResult {
-        while paused { await withCheckedContinuation { held.append($0) } }
+        while paused && !stopped { await withCheckedContinuation { held.append($0) } }
         let environment: Environment
         do {
             environment = try await acquire()
         } catch {
+            let message = error is Stopped ? "the function's environments were stopped" : "no environment could start: \(error)"
             let result = InvocationResult(
-                requestID: UUID().uuidString.lowercased(),
-                outcome: .abandoned(ErrorReport(type: "Runtime.Unavailable", message: "no environment could start: \(error)")))
+                requestID: UUID().uuidString.lowercased(), outcome: .abandoned(ErrorReport(type: "Runtime.Unavailable", message: message)))
             observer?(.finished(result))
             return result
         }
@@ -74,6 +77,8 @@ public actor FunctionPool {
         release(environment)
         return result
     }
+
+    private struct Stopped: Error {}
 
     /// Holds every invocation that arrives from now on until `resume`.
     public func pause() {
@@ -96,12 +101,23 @@ public actor FunctionPool {
         waiting.forEach { $0.resume() }
     }
 
-    /// Shuts every environment down (Ctrl-C); invocations in flight end as abandoned.
+    /// Shuts every environment down (Ctrl-C), for good: invocations in flight, those held by
+    /// `pause` or waiting for a free environment, and any sent later end as abandoned, and no
+    /// environment starts again. Idempotent.
     public func stop() async {
-        paused = true
+        stopped = true
+        let waiting = held + freed
+        held = []
+        freed = []
+        waiting.forEach { $0.resume() }
         await shutDownIdle()
         for environment in busyEnvironments { await end(environment) }
     }
+
+    /// Set by `stop`: the held invocations must not wait for a `resume` that will not come, and
+    /// an environment ended while busy must not go back to `idle` when its invocation returns
+    /// (it would be ended, and counted off, a second time).
+    private var stopped = false
 
     private var busyEnvironments: [Environment] = []
 
@@ -120,17 +136,25 @@ public actor FunctionPool {
 
     private func acquire() async throws -> Environment {
         while true {
+            if stopped { throw Stopped() }
             if let environment = idle.popLast() {
                 return take(environment)
             }
             if count < settings.concurrency {
                 count += 1
+                let environment: Environment
                 do {
-                    return take(try await start())
+                    environment = try await start()
                 } catch {
                     count -= 1
                     throw error
                 }
+                // `stop` ran while the emulator started: it did not know of this environment.
+                if stopped {
+                    await end(environment)
+                    throw Stopped()
+                }
+                return take(environment)
             }
             await withCheckedContinuation { freed.append($0) }
         }
@@ -145,7 +169,7 @@ public actor FunctionPool {
     private func release(_ environment: Environment) {
         busy -= 1
         busyEnvironments.removeAll { $0 === environment }
-        idle.append(environment)
+        if !stopped { idle.append(environment) }
         let waiting = freed
         freed = []
         waiting.forEach { $0.resume() }

@@ -16,6 +16,14 @@ public struct RawHTTPResponse: Sendable {
     public var body: [UInt8]
     /// The trailers of a chunked body, names lowercased.
     public var trailers: [String: String] = [:]
+    /// Every header line in order, names lowercased: `headers` keeps only the last of a
+    /// repeated name, and a response may repeat one (`Set-Cookie`).
+    public var fields: [(name: String, value: String)] = []
+
+    /// The values of every header line named `name` (any case), in order.
+    public func values(_ name: String) -> [String] {
+        fields.filter { $0.name == name.lowercased() }.map(\.value)
+    }
 
     public var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -175,11 +183,15 @@ public final class RawConnection: @unchecked Sendable {
             throw RawHTTPError(description: "bad status line in \(head)")
         }
         var headers: [String: String] = [:]
+        var fields: [(name: String, value: String)] = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = value
+            fields.append((name, value))
         }
-        return RawHTTPResponse(status: status, headers: headers, body: [])
+        return RawHTTPResponse(status: status, headers: headers, body: [], fields: fields)
     }
 
     /// True when the server closed the connection (reads the end of the stream).

@@ -15,8 +15,19 @@
      stream-prelude  the same after a prelude (status 201, headers, a cookie, 8 NUL bytes)
      stream-error    the same, ended with the error trailers (FixtureStreamError)
      stream-crash    streams chunk 1, then (after the interval) dies of SIGSEGV mid-stream
-   With PID_FILE set, it first writes its process id there, so a test can check it is gone. */
+     answer          answers every event with FIXTURE_ANSWER, verbatim (e.g. [1,2])
+     url-answer      answers as a function URL handler does: status 201, header x-a: 1, the
+                     cookies c=1 and d=2, and the event itself as the base64 body, so a test
+                     sees both what the request became and how the answer is mapped back
+     rendezvous      creates the file $RENDEZVOUS_DIR/<its pid>, waits until that directory
+                     holds at least 2 files (for at most RENDEZVOUS_WAIT_MS, 20000), then
+                     answers "met", or "alone" when the wait ran out: two invocations answer
+                     "met" only when two processes were inside an invocation at the same time
+   With PID_FILE set, it first writes its process id there, so a test can check it is gone.
+   With CRASH_ON set, an event containing that text makes it die of SIGSEGV (any mode), so
+   one environment can crash on one invocation and answer the next. */
 #include "lambda_http.h"
+#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -42,6 +53,52 @@ static void send_chunk(int fd, const char *bytes, size_t length) {
     send_all(fd, size, (size_t)size_length);
     send_all(fd, bytes, length);
     send_all(fd, "\r\n", 2);
+}
+
+static void base64(const char *bytes, size_t length, char *out, size_t cap) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if ((length + 2) / 3 * 4 + 1 > cap) die("base64 output too large");
+    size_t at = 0;
+    for (size_t index = 0; index < length; index += 3) {
+        unsigned value = (unsigned char)bytes[index] << 16;
+        if (index + 1 < length) value |= (unsigned char)bytes[index + 1] << 8;
+        if (index + 2 < length) value |= (unsigned char)bytes[index + 2];
+        out[at++] = alphabet[(value >> 18) & 63];
+        out[at++] = alphabet[(value >> 12) & 63];
+        out[at++] = index + 1 < length ? alphabet[(value >> 6) & 63] : '=';
+        out[at++] = index + 2 < length ? alphabet[value & 63] : '=';
+    }
+    out[at] = 0;
+}
+
+/* Files in `directory`, not counting . and .. */
+static int file_count(const char *directory) {
+    DIR *dir = opendir(directory);
+    if (dir == NULL) die("cannot open RENDEZVOUS_DIR");
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) count++;
+    }
+    closedir(dir);
+    return count;
+}
+
+/* "met" once another process has arrived too, "alone" after the bounded wait. */
+static const char *rendezvous(void) {
+    const char *directory = getenv("RENDEZVOUS_DIR");
+    if (directory == NULL) die("RENDEZVOUS_DIR is not set");
+    int limit = getenv("RENDEZVOUS_WAIT_MS") ? atoi(getenv("RENDEZVOUS_WAIT_MS")) : 20000;
+    char file[1024];
+    snprintf(file, sizeof file, "%s/%d", directory, (int)getpid());
+    FILE *mark = fopen(file, "w");
+    if (mark == NULL) die("cannot create the rendezvous file");
+    fclose(mark);
+    for (int waited = 0; file_count(directory) < 2; waited += 10) {
+        if (waited >= limit) return "\"alone\"";
+        usleep(10000);
+    }
+    return "\"met\"";
 }
 
 static void stream_answer(const char *id, const char *mode) {
@@ -131,13 +188,14 @@ int main(void) {
         memcpy(event, response.body, length);
         event[length] = 0;
 
-        if (strcmp(mode, "hang") == 0) {
-            for (;;) pause();
-        }
-        if (strcmp(mode, "crash") == 0) {
+        const char *crash_on = getenv("CRASH_ON");
+        if (strcmp(mode, "crash") == 0 || (crash_on != NULL && *crash_on && strstr(event, crash_on) != NULL)) {
             struct rlimit none = {0, 0};
             setrlimit(RLIMIT_CORE, &none); /* no core file in the task directory */
             raise(SIGSEGV);
+        }
+        if (strcmp(mode, "hang") == 0) {
+            for (;;) pause();
         }
         if (strncmp(mode, "stream", 6) == 0) {
             stream_answer(id, mode);
@@ -169,6 +227,17 @@ int main(void) {
                      env("AWS_LAMBDA_FUNCTION_VERSION"), env("AWS_REGION"), env("LAMBDA_TASK_ROOT"), env("_HANDLER"),
                      env("LD_LIBRARY_PATH"), env("PATH"), env("CUSTOM"), env("HOME"), cwd, deadline, arn, trace, id,
                      event);
+        } else if (strcmp(mode, "answer") == 0) {
+            snprintf(answer, sizeof answer, "%s", env("FIXTURE_ANSWER"));
+        } else if (strcmp(mode, "url-answer") == 0) {
+            static char encoded[sizeof event / 3 * 4 + 8];
+            base64(event, length, encoded, sizeof encoded);
+            snprintf(answer, sizeof answer,
+                     "{\"statusCode\":201,\"headers\":{\"x-a\":\"1\"},\"cookies\":[\"c=1\",\"d=2\"],\"body\":\"%s\","
+                     "\"isBase64Encoded\":true}",
+                     encoded);
+        } else if (strcmp(mode, "rendezvous") == 0) {
+            snprintf(answer, sizeof answer, "%s", rendezvous());
         } else {
             memcpy(answer, event, length + 1);
         }
