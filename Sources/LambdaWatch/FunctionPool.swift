@@ -142,13 +142,19 @@ public actor FunctionPool {
             }
             if count < settings.concurrency {
                 count += 1
+                // One being started counts as busy, so `resume(replacingWith:)` waits for it
+                // rather than leave it serving with the settings it was started with.
+                busy += 1
                 let environment: Environment
                 do {
                     environment = try await start()
                 } catch {
                     count -= 1
+                    busy -= 1
+                    wakeFreed()
                     throw error
                 }
+                busy -= 1
                 // `stop` ran while the emulator started: it did not know of this environment.
                 if stopped {
                     await end(environment)
@@ -170,6 +176,11 @@ public actor FunctionPool {
         busy -= 1
         busyEnvironments.removeAll { $0 === environment }
         if !stopped { idle.append(environment) }
+        wakeFreed()
+    }
+
+    /// Lets every invocation (and `resume`) waiting for a free environment look again.
+    private func wakeFreed() {
         let waiting = freed
         freed = []
         waiting.forEach { $0.resume() }
