@@ -10,6 +10,8 @@ public struct PackageDescription: Sendable, Equatable, Decodable {
     public var path: String
     public var products: [Product]
     public var targets: [Target]
+    /// The roots of the packages it depends on by path (`.package(path:)`), absolute.
+    public var localDependencies: [String]
 
     public struct Product: Sendable, Equatable, Decodable {
         public var name: String
@@ -77,17 +79,25 @@ public struct PackageDescription: Sendable, Equatable, Decodable {
         struct Resource: Decodable { var path: String }
     }
 
-    public init(name: String, displayName: String? = nil, path: String, products: [Product], targets: [Target]) {
+    public init(
+        name: String, displayName: String? = nil, path: String, products: [Product], targets: [Target], localDependencies: [String] = []
+    ) {
         self.name = name
         self.displayName = displayName ?? name
         self.path = path
         self.products = products
         self.targets = targets
+        self.localDependencies = localDependencies
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, path, products, targets
+        case name, path, products, targets, dependencies
         case displayName = "manifest_display_name"
+    }
+
+    struct Dependency: Decodable {
+        var type: String?
+        var path: String?
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,6 +107,11 @@ public struct PackageDescription: Sendable, Equatable, Decodable {
         path = try container.decode(String.self, forKey: .path)
         products = try container.decodeIfPresent([Product].self, forKey: .products) ?? []
         targets = try container.decodeIfPresent([Target].self, forKey: .targets) ?? []
+        // Informational (what a change affects), so a change in its shape must not break planning.
+        let dependencies = (try? container.decodeIfPresent([Dependency].self, forKey: .dependencies)) ?? []
+        localDependencies = dependencies.compactMap { dependency in
+            ["fileSystem", "local"].contains(dependency.type ?? "") ? dependency.path : nil
+        }
     }
 
     /// Decodes SwiftPM's JSON. SwiftPM may print notes before the JSON

@@ -32,12 +32,15 @@ public struct BuildInput: Sendable, Equatable {
     /// `-Xswiftc`, `-Xcc`, `-Xlinker`, `-Xcxx`, `--jobs`.
     public var passThrough: PassThrough
     public var flags: Layer
+    /// `--affected-since REV`: only the functions whose inputs changed since that git revision.
+    public var affectedSince: String?
 
     public init(
         packagePath: String? = nil, products: [String] = [], configPath: String? = nil, workspace: Bool = false,
         printConfig: Bool = false, dryRun: Bool = false, verbose: Bool = false, messageFormat: MessageFormat = .human,
-        quiet: Bool = false, passThrough: PassThrough = PassThrough(), flags: Layer = Layer()
+        quiet: Bool = false, passThrough: PassThrough = PassThrough(), flags: Layer = Layer(), affectedSince: String? = nil
     ) {
+        self.affectedSince = affectedSince
         self.quiet = quiet
         self.passThrough = passThrough
         self.packagePath = packagePath

@@ -98,37 +98,22 @@ public struct BuildWorkflow: Sendable {
 
         let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
             ?? "\(workspace.root)/target/lambda"
-        var members: [Member] = []
-        var warnedIncludes: Set<String> = []
-        for (package, root) in zip(packages, workspace.members) {
-            guard let products = selection.products(of: package) else { continue }
-            // A member's own file may change its release, output format, kind and includes.
-            let memberConfiguration = workspace.configuration(forMember: root)
-            let own = try BuildSettings.resolve(memberConfiguration, input: input)
-            let configurationName: BuildConfiguration = own.release ? .release : .debug
-            let includes = try own.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
-            var options = PlanOptions(
-                products: products, flatten: selection.flatten(in: package), configuration: configurationName,
-                lambdaDirectory: lambdaDirectory,
-                kind: own.isExtension ? .extension(internal: own.isInternal) : .function,
-                outputFormat: own.outputFormat, includes: includes, optimizations: !own.disableOptimizations)
-            for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
-                if let overrides = try memberConfiguration.overrides(for: product) { options.overrides[product] = overrides }
+        var members = try planMembers(
+            workspace, packages: packages, selection: selection, lambdaDirectory: lambdaDirectory, target: target)
+        if let revision = input.affectedSince {
+            let affected = try await AffectedFunctions.names(
+                since: revision, listing: try await listing(of: members, workspace: workspace, toolchain: toolchain), workspace: workspace,
+                context: context)
+            guard !affected.isEmpty else {
+                context.console.progress("No function is affected by the changes since \(revision); nothing to build")
+                return BuildReport(plans: [], artifacts: [])
             }
-            // Checked against the package, and the includes on disk, before anything is compiled.
-            let plan = try Planner.plan(package: package, options: options, binPath: "")
-            for artifact in plan.artifacts {
-                try ArtifactContents.checkIncludes(of: artifact, currentDirectory: context.currentDirectory)
-                let outside = ArtifactContents.includesOutside(package.path, of: artifact.includes, currentDirectory: context.currentDirectory)
-                for (include, resolved) in outside where warnedIncludes.insert(include.source).inserted {
-                    context.console.progress("warning: include '\(include.source)' is outside the package (\(resolved)); it will ship in every artifact")
-                }
-            }
-            let request = BuildRequest(
-                packagePath: package.path, packageName: package.displayName, configuration: configurationName, target: target,
-                optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
-                runArguments: input.passThrough.runArguments(quiet: input.quiet))
-            members.append(Member(package: package, options: options, request: request))
+            context.console.progress("Affected by the changes since \(revision): \(affected.joined(separator: ", "))")
+            let narrowed = try Selection(
+                packages: packages, roots: workspace.members, products: affected, flatten: settings.flatten,
+                configuration: configuration)
+            members = try planMembers(
+                workspace, packages: packages, selection: narrowed, lambdaDirectory: lambdaDirectory, target: target, warns: false)
         }
         // Members may differ (a member's file says release); the summary names each configuration used.
         let configurationName = Set(members.map(\.request.configuration)).sorted { $0.rawValue < $1.rawValue }
@@ -249,6 +234,47 @@ public struct BuildWorkflow: Sendable {
     }
 
     /// One package of the run, planned.
+    /// Each member's selected products planned as `build` plans them, the includes checked on
+    /// disk: what `build` compiles and `list` prints.
+    func planMembers(
+        _ workspace: Workspace, packages: [PackageDescription], selection: Selection, lambdaDirectory: String, target: LambdaTarget,
+        warns: Bool = true
+    ) throws -> [Member] {
+        var members: [Member] = []
+        var warnedIncludes: Set<String> = []
+        for (package, root) in zip(packages, workspace.members) {
+            guard let products = selection.products(of: package) else { continue }
+            // A member's own file may change its release, output format, kind and includes.
+            let memberConfiguration = workspace.configuration(forMember: root)
+            let own = try BuildSettings.resolve(memberConfiguration, input: input)
+            let configurationName: BuildConfiguration = own.release ? .release : .debug
+            let includes = try own.includes.map { try IncludeSpec.parse($0) { FileSystem.absolute($0, relativeTo: context.currentDirectory) } }
+            var options = PlanOptions(
+                products: products, flatten: selection.flatten(in: package), configuration: configurationName,
+                lambdaDirectory: lambdaDirectory,
+                kind: own.isExtension ? .extension(internal: own.isInternal) : .function,
+                outputFormat: own.outputFormat, includes: includes, optimizations: !own.disableOptimizations)
+            for product in products.isEmpty ? package.executableProducts.map(\.name) : products {
+                if let overrides = try memberConfiguration.overrides(for: product) { options.overrides[product] = overrides }
+            }
+            // Checked against the package, and the includes on disk, before anything is compiled.
+            let plan = try Planner.plan(package: package, options: options, binPath: "")
+            for artifact in plan.artifacts {
+                try ArtifactContents.checkIncludes(of: artifact, currentDirectory: context.currentDirectory)
+                let outside = ArtifactContents.includesOutside(package.path, of: artifact.includes, currentDirectory: context.currentDirectory)
+                for (include, resolved) in outside where warns && warnedIncludes.insert(include.source).inserted {
+                    context.console.progress("warning: include '\(include.source)' is outside the package (\(resolved)); it will ship in every artifact")
+                }
+            }
+            let request = BuildRequest(
+                packagePath: package.path, packageName: package.displayName, configuration: configurationName, target: target,
+                optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
+                runArguments: input.passThrough.runArguments(quiet: input.quiet))
+            members.append(Member(package: package, options: options, request: request))
+        }
+        return members
+    }
+
     struct Member {
         var package: PackageDescription
         var options: PlanOptions

@@ -118,7 +118,7 @@ struct Build: AsyncParsableCommand {
         let input = BuildInput(
             packagePath: layout.packagePath, products: layout.products, configPath: settings.config, workspace: settings.workspace,
             printConfig: settings.printConfig, dryRun: settings.dryRun, verbose: verbose, messageFormat: machines.messageFormat,
-            quiet: quiet, passThrough: compilation.passThrough, flags: flagLayer)
+            quiet: quiet, passThrough: compilation.passThrough, flags: flagLayer, affectedSince: settings.affectedSince)
         try await Failure.report(colour: colour.mode) {
             // Ctrl-C and SIGTERM stop the children and remove this run's staging (exit 130, 143).
             _ = try await SignalCleanup.run { try await BuildWorkflow(input: input, context: .live(colour: colour.mode)).run() }
@@ -273,6 +273,9 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Flag(help: "Print the plan (commands and destinations) without building (default: off).")
     var dryRun = false
+
+    @Option(help: ArgumentHelp("Build only the functions a change since this git revision affects (uncommitted changes count; see list; default: every function).", valueName: "rev"))
+    var affectedSince: String?
 }
 
 struct MachineOptions: ParsableArguments {

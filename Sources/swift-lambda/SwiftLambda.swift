@@ -9,7 +9,7 @@ struct SwiftLambda: AsyncParsableCommand {
         commandName: "swift-lambda",
         abstract: "Build Swift packages into AWS Lambda functions and extensions, and run them locally.",
         version: "0.1.0",
-        subcommands: [Build.self, Watch.self, Deploy.self, Delete.self, Invoke.self, Serve.self, New.self, Init.self]
+        subcommands: [Build.self, Watch.self, List.self, Deploy.self, Delete.self, Invoke.self, Serve.self, New.self, Init.self]
     )
 
     /// ArgumentParser's own `main`, with two differences: a mistyped subcommand gets a

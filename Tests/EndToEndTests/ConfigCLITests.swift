@@ -132,7 +132,7 @@ import Testing
         #expect(typo.standardError == "error: unknown subcommand 'biuld'; did you mean 'build'?\n")
         let far = try Harness.run(["frobnicate"], in: root)
         #expect(far.status == 64)
-        #expect(far.standardError.contains("error: unknown subcommand 'frobnicate'; use one of: build, watch, deploy, delete, invoke, serve, new, init, help"))
+        #expect(far.standardError.contains("error: unknown subcommand 'frobnicate'; use one of: build, watch, list, deploy, delete, invoke, serve, new, init, help"))
     }
 
     @Test func printConfigAndDryRunSpeakJSONAndAFailureEndsWithBuildFinished() throws {
