@@ -15,8 +15,9 @@ struct Watch: AsyncParsableCommand {
             /lambda-url/NAME/PATH becomes a payload 2.0 event; the answer is mapped back as Lambda maps \
             it). Streamed responses pass through as they arrive. Each function starts on its first \
             invocation and stays warm. A change under the package's sources, resources, Package.swift \
-            or swift-lambda.toml (not .build*, target, hidden files or what .gitignore ignores) starts \
-            an incremental rebuild; invocations wait for it, then run the new binary. A failed rebuild \
+            or swift-lambda.toml, or to a file the variables come from (--env-file, env-file), but not \
+            .build*, target, hidden files or what .gitignore ignores, starts an incremental rebuild \
+            50 ms after the last write; invocations wait for it, then run the new binary. A failed rebuild \
             prints the compiler's errors and keeps the last good build serving. Ctrl-C stops everything.
             """
     )
