@@ -61,14 +61,8 @@ public struct BuildWorkflow: Sendable {
     func build() async throws -> BuildReport {
         let clock = ContinuousClock()
         let started = clock.now
-        let workspace = try Workspace.locate(input: input, context: context)
+        let (workspace, settings, toolchain, target) = try resolve()
         let configuration = workspace.configuration
-        configuration.warnings.forEach { context.console.progress("warning: \($0)") }
-        try configuration.checkValues(SettingChoices.expected)
-        let settings = try BuildSettings.resolve(configuration, input: input)
-        let toolchain = try Toolchain.locate(environment: context.environment)
-        let target = try LambdaTarget.resolve(
-            arm64: settings.arm64, x86_64: settings.x86_64, triple: settings.targetTriple, host: context.host)
         let profile = try RuntimeProfile.named(settings.runtime)
         let zipOptions = try ZipOptions.deterministic(environment: context.environment)
         let progress = Progress(console: context.console, clock: clock)
@@ -96,8 +90,7 @@ public struct BuildWorkflow: Sendable {
             return BuildReport(plans: [], artifacts: [])
         }
 
-        let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
-            ?? "\(workspace.root)/target/lambda"
+        let lambdaDirectory = self.lambdaDirectory(settings, workspace)
         var members = try planMembers(
             workspace, packages: packages, selection: selection, lambdaDirectory: lambdaDirectory, target: target)
         if let revision = input.affectedSince {
@@ -234,6 +227,25 @@ public struct BuildWorkflow: Sendable {
     }
 
     /// One package of the run, planned.
+    /// The package or workspace and the settings for it, the toolchain and the target: where
+    /// `build` and `list` start. The configuration's warnings are printed.
+    func resolve() throws -> (Workspace, BuildSettings, Toolchain, LambdaTarget) {
+        let workspace = try Workspace.locate(input: input, context: context)
+        let configuration = workspace.configuration
+        configuration.warnings.forEach { context.console.progress("warning: \($0)") }
+        try configuration.checkValues(SettingChoices.expected)
+        let settings = try BuildSettings.resolve(configuration, input: input)
+        let toolchain = try Toolchain.locate(environment: context.environment)
+        let target = try LambdaTarget.resolve(
+            arm64: settings.arm64, x86_64: settings.x86_64, triple: settings.targetTriple, host: context.host)
+        return (workspace, settings, toolchain, target)
+    }
+
+    /// Where the artifacts go: `lambda-dir`, else `target/lambda` at the root.
+    func lambdaDirectory(_ settings: BuildSettings, _ workspace: Workspace) -> String {
+        settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) } ?? "\(workspace.root)/target/lambda"
+    }
+
     /// Each member's selected products planned as `build` plans them, the includes checked on
     /// disk: what `build` compiles and `list` prints.
     func planMembers(

@@ -67,21 +67,13 @@ extension BuildWorkflow {
     /// resolves them (names, kinds, target closures, artifact paths), narrowed with
     /// `--affected-since` to those whose inputs changed.
     public func list() async throws -> [ListedFunction] {
-        let workspace = try Workspace.locate(input: input, context: context)
-        let configuration = workspace.configuration
-        configuration.warnings.forEach { context.console.progress("warning: \($0)") }
-        try configuration.checkValues(SettingChoices.expected)
-        let settings = try BuildSettings.resolve(configuration, input: input)
-        let toolchain = try Toolchain.locate(environment: context.environment)
-        let target = try LambdaTarget.resolve(
-            arm64: settings.arm64, x86_64: settings.x86_64, triple: settings.targetTriple, host: context.host)
+        let (workspace, settings, toolchain, target) = try resolve()
         var packages: [PackageDescription] = []
         for member in workspace.members { packages.append(try await describe(member, toolchain: toolchain)) }
         let selection = try Selection(
             packages: packages, roots: workspace.members, products: settings.products, flatten: settings.flatten,
-            configuration: configuration)
-        let lambdaDirectory = settings.lambdaDirectory.map { FileSystem.absolute($0, relativeTo: context.currentDirectory) }
-            ?? "\(workspace.root)/target/lambda"
+            configuration: workspace.configuration)
+        let lambdaDirectory = self.lambdaDirectory(settings, workspace)
         let members = try planMembers(
             workspace, packages: packages, selection: selection, lambdaDirectory: lambdaDirectory, target: target, warns: false)
         let listing = try await listing(of: members, workspace: workspace, toolchain: toolchain).sorted { $0.name < $1.name }
