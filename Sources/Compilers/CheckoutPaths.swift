@@ -23,10 +23,38 @@ public struct CheckoutPaths: Sendable, Equatable {
     /// What the toolchain's directory is compiled as.
     public static let mappedToolchain = "/swift-lambda-toolchain/usr"
 
-    public init(root: String, mapped: String, toolchain: String? = nil) {
+    /// Packages used by path, each root and what it is compiled as (`mappedLocalPackage`).
+    public var localPackages: [String: String]
+
+    public init(root: String, mapped: String, toolchain: String? = nil, localPackages: [String] = []) {
         self.root = root
         self.mapped = mapped
         self.toolchain = toolchain
+        self.localPackages = Dictionary(
+            localPackages.filter { $0 != root && !$0.hasPrefix(root + "/") }.map { ($0, Self.mappedLocalPackage($0)) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the directory holding the package and its local packages is compiled as.
+    public static let mappedTree = "/swift-lambda/tree"
+
+    /// The deepest directory holding the root and every local package, when that is above the
+    /// root and not `/`.
+    public var commonAncestor: String? {
+        guard !localPackages.isEmpty else { return nil }
+        var common = root.split(separator: "/")
+        for other in localPackages.keys.map({ $0.split(separator: "/") }) {
+            common = Array(zip(common, other).prefix { $0 == $1 }.map(\.0))
+        }
+        let ancestor = "/" + common.joined(separator: "/")
+        return ancestor == "/" || ancestor == root ? nil : ancestor
+    }
+
+    /// `/swift-lambda/packages/<directory name>`: a local package's directory is named by the
+    /// repository, the same in every clone. (One inside the root is mapped with the root.)
+    public static func mappedLocalPackage(_ root: String) -> String {
+        let name = String(root.split(separator: "/").last ?? "")
+        return "/swift-lambda/packages" + String(mappedRoot(packageName: name).dropFirst("/swift-lambda".count))
     }
 
     /// `/swift-lambda/<name>`, the name made of characters a path and a prefix map take as they are.
@@ -48,7 +76,11 @@ public struct CheckoutPaths: Sendable, Equatable {
     public var arguments: [String] {
         let frontend = ["-no-clang-module-breadcrumbs", "-disable-incremental-llvm-codegen"]
             .flatMap { ["-Xswiftc", "-Xfrontend", "-Xswiftc", $0] }
-        var maps = [(root, mapped)]
+        var maps = [(root, mapped)] + localPackages.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // The directory holding the package and those it uses: Swift's line tables name a
+        // local package's files relative to it (measured: a function using ../../libs/common
+        // differed between two clones in its build id, the directory entry being the clone's root).
+        if let ancestor = commonAncestor { maps.append((ancestor, Self.mappedTree)) }
         if let toolchain, toolchain != "/usr" { maps.append((toolchain, Self.mappedToolchain)) }
         return maps.filter { !$0.0.contains("=") }.flatMap { old, new in
             ["-Xswiftc", "-file-prefix-map", "-Xswiftc", "\(old)=\(new)", "-Xcc", "-ffile-prefix-map=\(old)=\(new)"]

@@ -8,6 +8,10 @@ public struct BuildRequest: Sendable, Equatable {
     /// The fixed path the root is compiled as (`CheckoutPaths`), so no byte depends on where
     /// the package is checked out: `/swift-lambda/<manifest name>`.
     public var mappedRoot: String
+    /// The roots of the packages it uses by path (`.package(path:)`), on the host: outside the
+    /// package they are compiled as fixed paths too, or a function using one differs between
+    /// checkouts (a CI shard and a whole build).
+    public var localPackages: [String] = []
     public var configuration: BuildConfiguration
     /// The single product to build, or nil for every product.
     public var product: String?

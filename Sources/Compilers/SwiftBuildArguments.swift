@@ -14,7 +14,9 @@ enum SwiftBuildArguments {
     static func common(_ request: BuildRequest, packagePath: String, toolchain: String? = nil) -> [String] {
         var arguments = ["build", "--package-path", packagePath, "-c", request.configuration.rawValue, "--static-swift-stdlib"]
         if request.configuration == .release && request.optimizations { arguments += ReleaseOptimizations.flags }
-        arguments += CheckoutPaths(root: packagePath, mapped: request.mappedRoot, toolchain: toolchain).arguments
+        // Local packages are mapped where the compiler sees the host's paths (not in a container).
+        let local = packagePath == request.packagePath ? request.localPackages : []
+        arguments += CheckoutPaths(root: packagePath, mapped: request.mappedRoot, toolchain: toolchain, localPackages: local).arguments
         return arguments + request.extraArguments
     }
 

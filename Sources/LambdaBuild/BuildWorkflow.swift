@@ -278,10 +278,11 @@ public struct BuildWorkflow: Sendable {
                     context.console.progress("warning: include '\(include.source)' is outside the package (\(resolved)); it will ship in every artifact")
                 }
             }
-            let request = BuildRequest(
+            var request = BuildRequest(
                 packagePath: package.path, packageName: package.displayName, configuration: configurationName, target: target,
                 optimizations: !own.disableOptimizations, extraArguments: input.passThrough.compilerArguments,
                 runArguments: input.passThrough.runArguments(quiet: input.quiet))
+            request.localPackages = package.localDependencies
             members.append(Member(package: package, options: options, request: request))
         }
         return members

@@ -60,4 +60,21 @@ import Testing
         // A root holding `=` cannot be a prefix map's old half; the build id is still the content's.
         #expect(CheckoutPaths(root: "/tmp/a=b", mapped: "/swift-lambda/x").arguments == pathIndependentArguments)
     }
+
+    /// A package using others by path: each is mapped, and so is the directory holding them all
+    /// (Swift's line tables name a local package's files relative to it); one inside the root
+    /// is the root's already.
+    @Test func localPackagesAndTheTreeHoldingThemAreMapped() {
+        let paths = CheckoutPaths(
+            root: "/r/services/users", mapped: "/swift-lambda/Users", localPackages: ["/r/libs/common", "/r/services/users/Vendor/x"])
+        #expect(paths.localPackages == ["/r/libs/common": "/swift-lambda/packages/common"])
+        let maps = paths.arguments.enumerated().compactMap { index, argument in
+            argument == "-file-prefix-map" ? paths.arguments[index + 2] : nil
+        }
+        #expect(maps == ["/r/services/users=/swift-lambda/Users", "/r/libs/common=/swift-lambda/packages/common", "/r=/swift-lambda/tree"])
+        #expect(paths.arguments.contains("-ffile-prefix-map=/r=/swift-lambda/tree"))
+        // Nothing above the root but `/`: no tree to map.
+        #expect(CheckoutPaths(root: "/a/p", mapped: "/swift-lambda/P", localPackages: ["/b/q"]).commonAncestor == nil)
+        #expect(CheckoutPaths(root: "/a/p", mapped: "/swift-lambda/P").commonAncestor == nil)
+    }
 }
