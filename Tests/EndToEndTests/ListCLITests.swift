@@ -195,4 +195,33 @@ import Testing
         for other in ["orders", "refunds"] { #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda/\(other)")) }
         #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda/extensions"))
     }
+
+    /// A CI matrix's shards agree with a whole build: each function built alone (`--product`)
+    /// in a fresh clone at another, deeper path gives the same bytes as the whole workspace
+    /// built at once.
+    @Test func eachShardInAnotherCloneGivesTheWholeBuildsBytes() async throws {
+        let root = try Self.monorepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try await Harness.runOffThePool(["build", "--release", "--output-format", "zip"], in: root)
+        try #require(whole.status == 0, "\(whole.standardError)")
+        let elsewhere = try Harness.temporaryDirectory(prefix: "shard")
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        let clone = "\(elsewhere)/runner/work/checkout/monorepo"
+        try FileManager.default.createDirectory(atPath: "\(elsewhere)/runner/work/checkout", withIntermediateDirectories: true)
+        try Self.git(["clone", "-q", root, clone], in: elsewhere)
+        let artifacts = [
+            ("orders", ["orders/bootstrap", "orders/bootstrap.zip"]), ("refunds", ["refunds/bootstrap", "refunds/bootstrap.zip"]),
+            ("users", ["users/bootstrap", "users/bootstrap.zip"]), ("notifier", ["extensions/notifier", "extensions/notifier.zip"]),
+        ]
+        for (name, files) in artifacts {
+            let shard = try await Harness.runOffThePool(["build", "--release", "--output-format", "zip", "--product", name], in: clone)
+            try #require(shard.status == 0, "\(name): \(shard.standardError)")
+            for file in files {
+                let bytes = try [root, clone].map { try Data(contentsOf: URL(fileURLWithPath: "\($0)/target/lambda/\(file)")) }
+                // A Bool, not the two Data: Swift Testing would diff megabytes byte by byte.
+                let same = !bytes[0].isEmpty && bytes[0] == bytes[1]
+                #expect(same, "\(file) differs between the whole build and the \(name) shard")
+            }
+        }
+    }
 }
