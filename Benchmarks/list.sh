@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Monorepo benchmark (issue 19): `list` and `--affected-since` on 100 functions, against the
+# plain alternatives measured in the same run.
+#
+#   Benchmarks/list.sh [N] [ROUNDS]   (default 100 functions, 5 rounds)
+#
+# A package of N functions (Benchmarks/generate-workspace.sh) in a git repository, whose last
+# commit changes one function (the middle one). Medians over the rounds of:
+#   describe: `swift package describe --type json`, once (what list must not exceed 2x of);
+#   list:     `swift-lambda list --message-format json` (describe cached, as every run after the first);
+#   affected: `swift-lambda list --affected-since HEAD~1 --message-format json`;
+# then, in two copies each built whole once, the same one-line change to that function:
+#   build:    `swift-lambda build --affected-since HEAD~1` (builds and zips only that function);
+#   plain:    `swift build -c release --static-swift-stdlib --product NAME` (the product alone).
+# Goals print PASS or FAIL; the script exits 0 either way (non-zero only when a step fails).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+count="${1:-100}"
+rounds="${2:-5}"
+[[ "$count" =~ ^[1-9][0-9]*$ && "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [N] [ROUNDS]" >&2; exit 64; }
+work="$(mktemp -d /tmp/swift-lambda-list-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+echo "building swift-lambda (release)..." >&2
+(cd "$repo" && swift build -c release --product swift-lambda >/dev/null)
+tool="$repo/.build/release/swift-lambda"
+
+"$repo/Benchmarks/generate-workspace.sh" "$count" "$work/mono" >/dev/null
+width=${#count}; [ "$width" -ge 2 ] || width=2
+middle=$(( (count + 1) / 2 ))
+printf -v name "fn-%0${width}d" "$middle"
+printf -v target "Fn%0${width}d" "$middle"
+source_file="$work/mono/Sources/$target/main.swift"
+git_() { git -C "$1" -c user.name=bench -c user.email=bench@example.com "${@:2}"; }
+printf '.build/\ntarget/\n' >"$work/mono/.gitignore"
+git_ "$work/mono" init -q -b main
+git_ "$work/mono" add -A
+git_ "$work/mono" commit -q -m generated
+cp -a "$work/mono" "$work/plain"
+rm -rf "$work/plain/.git"
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+timed() { local start end; start=$(now); "$@" >/dev/null 2>&1; end=$(now); echo "$end - $start" | bc; }
+change() { printf '\n// round %s\n' "$2" >>"$1"; }
+
+change "$source_file" 0
+git_ "$work/mono" commit -q -am "change $name"
+(cd "$work/mono" && "$tool" list --message-format json >/dev/null)   # the first run fills describe's cache
+[ "$(cd "$work/mono" && "$tool" list --affected-since HEAD~1 --message-format json | jq -r .name)" = "$name" ] \
+    || { echo "list --affected-since HEAD~1 did not name $name alone" >&2; exit 1; }
+
+: >"$work/describe"; : >"$work/list"; : >"$work/affected"
+for _ in $(seq 1 "$rounds"); do
+    (cd "$work/mono" && timed swift package describe --type json) >>"$work/describe"
+    (cd "$work/mono" && timed "$tool" list --message-format json) >>"$work/list"
+    (cd "$work/mono" && timed "$tool" list --affected-since HEAD~1 --message-format json) >>"$work/affected"
+done
+
+echo "building both copies whole (release; this takes a while)..." >&2
+(cd "$work/mono" && "$tool" build >/dev/null 2>&1)
+(cd "$work/plain" && swift build -c release --static-swift-stdlib >/dev/null 2>&1)
+: >"$work/build"; : >"$work/plain.times"
+for round in $(seq 1 "$rounds"); do
+    change "$source_file" "$round"
+    git_ "$work/mono" commit -q -am "round $round"
+    (cd "$work/mono" && timed "$tool" build --affected-since HEAD~1) >>"$work/build"
+    change "$work/plain/Sources/$target/main.swift" "$round"
+    (cd "$work/plain" && timed swift build -c release --static-swift-stdlib --product "$name") >>"$work/plain.times"
+done
+[ -f "$work/mono/target/lambda/$name/bootstrap.zip" ] || { echo "build --affected-since wrote no $name zip" >&2; exit 1; }
+[ "$(ls "$work/mono/target/lambda" | wc -l)" -eq "$count" ] || { echo "the lambda directory does not hold $count functions" >&2; exit 1; }
+
+d=$(median <"$work/describe"); l=$(median <"$work/list"); a=$(median <"$work/affected")
+b=$(median <"$work/build"); p=$(median <"$work/plain.times")
+ratio() { echo "scale=2; $1 / $2" | bc; }
+printf '\n%-62s %8s %8s\n' "$count functions, median of $rounds" "seconds" "ratio"
+printf '%-62s %8.2f\n' "swift package describe --type json" "$d"
+printf '%-62s %8.2f %7sx\n' "swift-lambda list --message-format json" "$l" "$(ratio "$l" "$d")"
+printf '%-62s %8.2f %7sx\n' "swift-lambda list --affected-since HEAD~1" "$a" "$(ratio "$a" "$d")"
+printf '%-62s %8.2f\n' "swift build -c release --static-swift-stdlib --product $name" "$p"
+printf '%-62s %8.2f %7sx\n' "swift-lambda build --affected-since HEAD~1 (one function, zip)" "$b" "$(ratio "$b" "$p")"
+awk -v r="$(ratio "$l" "$d")" -v s="$(ratio "$a" "$d")" 'BEGIN { print (r < 2 && s < 2 ? "PASS" : "FAIL") ": list and list --affected-since under 2x one describe" }'
+awk -v r="$(ratio "$b" "$p")" 'BEGIN { print (r <= 1.1 ? "PASS" : "FAIL") ": build of the affected function <= 1.1x swift build --product" }'
