@@ -53,14 +53,18 @@ public struct CheckoutPaths: Sendable, Equatable {
     /// `/swift-lambda/packages/<directory name>`: a local package's directory is named by the
     /// repository, the same in every clone. (One inside the root is mapped with the root.)
     public static func mappedLocalPackage(_ root: String) -> String {
-        let name = String(root.split(separator: "/").last ?? "")
-        return "/swift-lambda/packages" + String(mappedRoot(packageName: name).dropFirst("/swift-lambda".count))
+        "/swift-lambda/packages/" + safeName(String(root.split(separator: "/").last ?? ""))
     }
 
     /// `/swift-lambda/<name>`, the name made of characters a path and a prefix map take as they are.
     public static func mappedRoot(packageName: String) -> String {
-        let safe = packageName.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }
-        return "/swift-lambda/" + (safe.isEmpty ? "package" : String(safe))
+        "/swift-lambda/" + safeName(packageName)
+    }
+
+    /// `name` in characters a path and a prefix map take as they are; `package` when empty.
+    static func safeName(_ name: String) -> String {
+        let safe = name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }
+        return safe.isEmpty ? "package" : String(safe)
     }
 
     /// `-file-prefix-map` (swiftc: debug info, coverage, index; passed on to its clang importer),
