@@ -21,12 +21,17 @@ public struct DeployInput: Sendable {
     public var messageFormat: MessageFormat
     public var concurrency: Int
     public var flags: Layer
+    /// `--affected-since REV`: only the functions and extensions whose inputs changed since that
+    /// git revision, as `list --affected-since` decides (a CI job deploys what its build built).
+    public var affectedSince: String?
 
     public init(
         names: [String] = [], packagePath: String? = nil, configPath: String? = nil, workspace: Bool = false,
         lambdaDirectory: String? = nil, dryRun: Bool = false, printConfig: Bool = false, verbose: Bool = false,
-        quiet: Bool = false, messageFormat: MessageFormat = .human, concurrency: Int = 4, flags: Layer = Layer()
+        quiet: Bool = false, messageFormat: MessageFormat = .human, concurrency: Int = 4, flags: Layer = Layer(),
+        affectedSince: String? = nil
     ) {
+        self.affectedSince = affectedSince
         self.names = names
         self.packagePath = packagePath
         self.configPath = configPath
@@ -109,8 +114,19 @@ public struct DeployWorkflow: Sendable {
         let configuration = project.configuration
         (configuration.warnings + configuration.deployWarnings).forEach { console.progress("warning: \($0)") }
         try configuration.checkDeployValues()
+        var names = input.names
+        if let revision = input.affectedSince {
+            guard let affected = try await affected(since: revision, flags: flags) else {
+                console.progress("No function is affected by the changes since \(revision); nothing to deploy")
+                if input.messageFormat == .json {
+                    console.result(DeployOutput.finished([], dryRun: input.dryRun, seconds: Date().timeIntervalSince(started), error: nil))
+                }
+                return []
+            }
+            names = affected
+        }
         let artifacts = try DeployArtifacts.find(
-            input.names, in: project.lambdaDirectory, flattened: try configuration.flattenedProduct()?.value.string)
+            names, in: project.lambdaDirectory, flattened: try configuration.flattenedProduct()?.value.string)
         guard !artifacts.isEmpty else { throw DeployError.nothingToDeploy(lambdaDirectory: project.lambdaDirectory) }
         let functions = artifacts.filter { $0.kind == .function }.map(\.name)
 
@@ -152,6 +168,19 @@ public struct DeployWorkflow: Sendable {
         }
         if !outcome.failures.isEmpty { throw DeployError.failed(outcome.failures.map(\.description)) }
         return outcome.reports
+    }
+
+    /// The names `--affected-since` leaves (those given on the command line, else every
+    /// function and extension), from the build's own listing; nil when it leaves none.
+    func affected(since revision: String, flags: Layer) async throws -> [String]? {
+        let listing = BuildInput(
+            packagePath: input.packagePath, configPath: input.configPath, workspace: input.workspace, flags: flags,
+            affectedSince: revision)
+        let affected = try await BuildWorkflow(input: listing, context: context.build).list().map(\.name)
+        let names = input.names.isEmpty ? affected : input.names.filter(affected.contains)
+        guard !names.isEmpty else { return nil }
+        console.progress("Affected by the changes since \(revision): \(names.joined(separator: ", "))")
+        return names
     }
 
     /// One progress line per function as it finishes (and its JSON object).

@@ -88,6 +88,7 @@ struct Build: AsyncParsableCommand {
         if verbose && quiet {
             throw ValidationError("--verbose and --quiet contradict each other; pass one of them")
         }
+        try AffectedSince.validate(settings.affectedSince)
         do {
             _ = try ConfigurationFlag.release(release: compilation.release, configuration: compilation.configuration)
         } catch {

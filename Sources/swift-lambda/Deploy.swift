@@ -92,6 +92,7 @@ struct Deploy: AsyncParsableCommand {
                 }
             }
         }
+        try AffectedSince.validate(artifacts.affectedSince)
         for name in names where name.isEmpty || name.hasPrefix("-") {
             throw ValidationError("'\(name)' is not a function name; pass the name of a built function or extension")
         }
@@ -101,7 +102,7 @@ struct Deploy: AsyncParsableCommand {
         let input = DeployInput(
             names: names, packagePath: artifacts.packagePath, configPath: artifacts.config, workspace: artifacts.workspace,
             lambdaDirectory: artifacts.lambdaDir, dryRun: dryRun, printConfig: printConfig, verbose: verbose, quiet: quiet,
-            messageFormat: messageFormat, flags: flagLayer)
+            messageFormat: messageFormat, flags: flagLayer, affectedSince: artifacts.affectedSince)
         try await Failure.report(colour: colour.mode) {
             _ = try await SignalCleanup.run { try await DeployWorkflow(input: input, context: .live(colour: colour.mode)).run() }
         }
@@ -175,6 +176,12 @@ struct ReleaseOptions: ParsableArguments {
 }
 
 struct ArtifactsOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Deploy only the functions a change since this git revision affects (uncommitted changes count; see list; default: every one built).",
+            valueName: "rev"))
+    var affectedSince: String?
+
     @Option(help: ArgumentHelp("The package whose lambda directory is deployed (default: the current directory).", valueName: "dir"))
     var packagePath: String?
 

@@ -45,9 +45,7 @@ struct List: AsyncParsableCommand {
     @OptionGroup var colour: ColourOptions
 
     func validate() throws {
-        if let affectedSince, affectedSince.isEmpty || affectedSince.hasPrefix("-") {
-            throw ValidationError("--affected-since needs a git revision (a commit, branch or tag), not '\(affectedSince)'")
-        }
+        try AffectedSince.validate(affectedSince)
     }
 
     func run() async throws {
@@ -67,6 +65,15 @@ struct List: AsyncParsableCommand {
             if listing.isEmpty, messageFormat == .human {
                 context.console.progress(affectedSince.map { "no function is affected by the changes since \($0)" } ?? "no function found")
             }
+        }
+    }
+}
+
+/// `--affected-since` of `list`, `build` and `deploy`: a revision, not an option's name.
+enum AffectedSince {
+    static func validate(_ revision: String?) throws {
+        if let revision, revision.isEmpty || revision.hasPrefix("-") {
+            throw ValidationError("--affected-since needs a git revision (a commit, branch or tag), not '\(revision)'")
         }
     }
 }
