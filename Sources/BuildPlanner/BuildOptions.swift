@@ -19,6 +19,9 @@ public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
     case binary
     /// The same directory plus a deterministic zip of the Lambda layout.
     case zip
+    /// The same directory plus `image.tar`: an OCI image archive of the function and exactly the
+    /// system files its ELF closure needs (functions only: Lambda runs no extension images).
+    case image
 }
 
 /// Everything the planner needs to know about the request; already

@@ -115,6 +115,8 @@ public struct PlannedArtifact: Sendable, Equatable {
     public var bundles: [PlannedBundle]
     public var includes: [IncludeSpec]
     public var zip: PlannedZip?
+    /// `--output-format image`: where the OCI image archive goes (`<root>/image.tar`).
+    public var image: String?
     /// The shared libraries shipped in `lib/`; known only once the binary is
     /// built, so the planner leaves it empty and `--bundle-libs` fills it.
     public var libraries: [LibraryEntry]
@@ -122,8 +124,9 @@ public struct PlannedArtifact: Sendable, Equatable {
     public init(
         product: String, kind: ArtifactKind, sourceBinary: String, stripsSymbols: Bool, targets: [String],
         root: String, ownsRoot: Bool, layout: ArtifactLayout, bundles: [PlannedBundle],
-        includes: [IncludeSpec], zip: PlannedZip?, libraries: [LibraryEntry] = []
+        includes: [IncludeSpec], zip: PlannedZip?, image: String? = nil, libraries: [LibraryEntry] = []
     ) {
+        self.image = image
         self.libraries = libraries
         self.product = product
         self.kind = kind

@@ -5,6 +5,7 @@ public enum PlanError: Error, Sendable, Equatable {
     case unknownProduct(String, available: [String])
     case unknownFlatten(String, available: [String])
     case flattenNotSelected(String, selected: [String])
+    case imageOfExtension(String)
 }
 
 extension PlanError: CustomStringConvertible {
@@ -18,6 +19,8 @@ extension PlanError: CustomStringConvertible {
             return "--flatten names '\(name)', which is not an executable product; this package has: \(available.joined(separator: ", "))"
         case .flattenNotSelected(let name, let selected):
             return "--flatten names '\(name)', which this build does not include; add --product \(name) or flatten one of: \(selected.joined(separator: ", "))"
+        case .imageOfExtension(let name):
+            return "\(name) is an extension, and Lambda runs no extension images; build it with --output-format zip (a layer) and give the functions --output-format image"
         }
     }
 }

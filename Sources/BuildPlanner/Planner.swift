@@ -24,8 +24,10 @@ public enum Planner {
             selected.count == executables.count
             ? [PlannedBuild(product: nil)] : selected.map { PlannedBuild(product: $0.name) }
 
-        let artifacts = selected.map { product in
-            artifact(for: product, in: package, options: options.applying(overridesFor: product.name), binPath: binPath)
+        let artifacts = try selected.map { product in
+            let own = options.applying(overridesFor: product.name)
+            if own.outputFormat == .image, case .extension = own.kind { throw PlanError.imageOfExtension(product.name) }
+            return artifact(for: product, in: package, options: own, binPath: binPath)
         }
         return BuildPlan(
             packageName: package.displayName,
@@ -72,7 +74,7 @@ public enum Planner {
             let zipPath = flattened ? "\(base)/\(product.name).zip" : "\(base)/extensions/\(product.name).zip"
             zip = PlannedZip(path: zipPath, layout: .extensionZip(product.name, internal: isInternal))
         }
-        if options.outputFormat == .binary { zip = nil }
+        if options.outputFormat != .zip { zip = nil }
 
         let closure = package.targetClosure(of: product)
         let bundles = closure.filter(\.hasResources).map { target in
@@ -90,7 +92,8 @@ public enum Planner {
             layout: layout,
             bundles: bundles.sorted { $0.name < $1.name },
             includes: options.includes,
-            zip: zip
+            zip: zip,
+            image: options.outputFormat == .image ? "\(root)/image.tar" : nil
         )
     }
 }
