@@ -86,7 +86,10 @@ extension BuildSettings {
                 compilerOrigin: origin(.compiler)),
             disableOptimizations: bool(.disableOptimizations), runtime: string(.runtime) ?? "provided.al2023",
             skipChecks: bool(.skipChecks), bundleLibs: bool(.bundleLibs),
-            glibcCompat: configuration.value(of: .glibcCompat)?.value.bool)
+            glibcCompat: configuration.value(of: .glibcCompat)?.value.bool,
+            image: ImageSettings(
+                tag: string(.imageTag) ?? "latest", push: string(.push), insecureRegistry: bool(.insecureRegistry),
+                caCertificates: configuration.value(of: .caCertificates)?.value.bool ?? true))
     }
 }
 

@@ -35,6 +35,8 @@ public struct BuildSettings: Sendable, Equatable {
     /// `--glibc-compat` (true), `--no-glibc-compat` (false), or neither (nil: on for
     /// glibc builds on this machine when its libraries are newer than the runtime's).
     public var glibcCompat: Bool?
+    /// `--output-format image`: the tag, the registry and the system layer's extras.
+    public var image: ImageSettings
 
     public init(
         packagePath: String? = nil, products: [String] = [], lambdaDirectory: String? = nil,
@@ -43,8 +45,9 @@ public struct BuildSettings: Sendable, Equatable {
         includes: [String] = [], arm64: Bool = false, x86_64: Bool = false, targetTriple: String? = nil,
         compiler: CompilerSettings = CompilerSettings(), disableOptimizations: Bool = false,
         runtime: String = "provided.al2023", skipChecks: Bool = false, bundleLibs: Bool = false,
-        glibcCompat: Bool? = nil
+        glibcCompat: Bool? = nil, image: ImageSettings = ImageSettings()
     ) {
+        self.image = image
         self.glibcCompat = glibcCompat
         self.bundleLibs = bundleLibs
         self.runtime = runtime
@@ -65,5 +68,22 @@ public struct BuildSettings: Sendable, Equatable {
         self.release = release
         self.dryRun = dryRun
         self.verbose = verbose
+    }
+}
+
+/// What `--output-format image` needs beyond the layout: the tag every image gets, where it is
+/// pushed (`--push REGISTRY[/NAMESPACE]`, nil for none), whether plain HTTP is allowed to a
+/// registry that is not loopback, and whether the build host's CA bundle goes into the image.
+public struct ImageSettings: Sendable, Equatable {
+    public var tag: String
+    public var push: String?
+    public var insecureRegistry: Bool
+    public var caCertificates: Bool
+
+    public init(tag: String = "latest", push: String? = nil, insecureRegistry: Bool = false, caCertificates: Bool = true) {
+        self.tag = tag
+        self.push = push
+        self.insecureRegistry = insecureRegistry
+        self.caCertificates = caCertificates
     }
 }

@@ -30,6 +30,7 @@ public struct ConfigRenderer: Sendable {
         default: break
         }
         switch setting.type {
+        case .bool where setting == .caCertificates: return "true"
         case .bool: return setting == .glibcCompat ? "(chosen for the target)" : "false"
         case .list: return "[]"
         case .table: return "{}"
@@ -42,6 +43,7 @@ public struct ConfigRenderer: Sendable {
             case .lambdaDir: return "\"target/lambda\" under the package or workspace"
             case .target: return "the host's architecture"
             case .compiler: return "SWIFT_LAMBDA_COMPILER, else chosen for the target"
+            case .imageTag: return "\"latest\""
             default: return "not set"
             }
         }

@@ -27,6 +27,11 @@ public enum Setting: String, Sendable, CaseIterable, Comparable {
     case `extension`
     case `internal`
     case flatten
+    // `--output-format image`: where images are pushed, their tag, and what the system layer holds.
+    case push
+    case imageTag = "image-tag"
+    case insecureRegistry = "insecure-registry"
+    case caCertificates = "ca-certificates"
 
     // Deploy settings of the whole run (`[deploy]`); see DeploySettings.swift.
     case region
@@ -68,7 +73,7 @@ public enum Setting: String, Sendable, CaseIterable, Comparable {
     public var type: ValueType {
         switch self {
         case .release, .arm64, .x86_64, .skipChecks, .bundleLibs, .disableOptimizations, .glibcCompat, .extension, .internal,
-            .publish, .functionURL:
+            .publish, .functionURL, .insecureRegistry, .caCertificates:
             return .bool
         case .include, .layers:
             return .list

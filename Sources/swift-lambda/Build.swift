@@ -31,6 +31,7 @@ struct Build: AsyncParsableCommand {
     @OptionGroup(title: "Output and layout") var layout: LayoutOptions
     @OptionGroup(title: "Target and compiler") var compilation: CompilationOptions
     @OptionGroup(title: "Checks and compatibility") var checks: CheckOptions
+    @OptionGroup(title: "Images (--output-format image)") var images: ImageOptions
     @OptionGroup(title: "Configuration") var settings: ConfigurationOptions
     @OptionGroup(title: "Output for machines") var machines: MachineOptions
     @OptionGroup var colour: ColourOptions
@@ -74,6 +75,10 @@ struct Build: AsyncParsableCommand {
         set(.skipChecks, checks.skipChecks.map(SettingValue.bool))
         set(.bundleLibs, checks.bundleLibs.map(SettingValue.bool))
         set(.glibcCompat, checks.glibcCompat.map(SettingValue.bool))
+        set(.push, images.push.map(SettingValue.string))
+        set(.imageTag, images.imageTag.map(SettingValue.string))
+        set(.insecureRegistry, images.insecureRegistry.map(SettingValue.bool))
+        set(.caCertificates, images.caCertificates.map(SettingValue.bool))
         return layer
     }
 
@@ -145,7 +150,10 @@ struct LayoutOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Put this product's bootstrap directly in the lambda directory (default: none).", valueName: "name"))
     var flatten: String?
 
-    @Option(help: ArgumentHelp("binary (a deployable directory) or zip (also a deterministic zip) (default: binary).", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "binary (a deployable directory), zip (also a deterministic zip) or image (also image.tar, an OCI image of the function and the system files it needs) (default: binary).",
+            valueName: "format"))
     var outputFormat: OutputFormat?
 
     @Flag(
@@ -240,6 +248,24 @@ struct CompilationOptions: ParsableArguments {
         inversion: .prefixedNo, exclusivity: .exclusive,
         help: "Keep the release bootstrap's symbols (for debugging); the Swift runtime stays static, as Lambda needs (default: off).")
     var disableOptimizations: Bool?
+}
+
+struct ImageOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Push each image to REGISTRY[/NAMESPACE]/<product>:<tag> (default: none).", valueName: "registry[/namespace]"))
+    var push: String?
+
+    @Option(help: ArgumentHelp("The tag of every image (default: latest).", valueName: "tag"))
+    var imageTag: String?
+
+    @Flag(
+        inversion: .prefixedNo, exclusivity: .exclusive,
+        help: "Allow plain HTTP to a registry that is not localhost or 127.0.0.1 (default: off).")
+    var insecureRegistry: Bool?
+
+    @Flag(
+        inversion: .prefixedNo, exclusivity: .exclusive,
+        help: "Put this host's CA bundle (/etc/ssl/certs/ca-certificates.crt) in the image, for TLS from the function (default: on).")
+    var caCertificates: Bool?
 }
 
 struct CheckOptions: ParsableArguments {
