@@ -43,6 +43,20 @@ public struct StagedArtifact: Sendable {
         self.moves = []
     }
 
+    /// A temporary name for one more file of the artifact (`image.tar`), committed with the rest:
+    /// inside the staged copy of a root the artifact owns, else beside the file's destination.
+    public mutating func stageFile(_ destination: String) throws -> String {
+        if artifact.ownsRoot, let root = moves.first(where: { $0.destination == artifact.root })?.staged {
+            let path = root + "/" + relativePath(of: destination, under: artifact.root)
+            try FileSystem.prepareWritableDirectory(FileSystem.parent(of: path))
+            return path
+        }
+        try FileSystem.prepareWritableDirectory(FileSystem.parent(of: destination))
+        let path = FileSystem.stagingPath(for: destination)
+        moves.append((path, destination))
+        return path
+    }
+
     /// Moves everything into place (files by rename, directories swapped).
     /// A move that fails removes its staged item and those after it (a directory swap that the
     /// destination refuses would otherwise leave a hidden full copy behind).
