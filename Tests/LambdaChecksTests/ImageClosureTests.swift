@@ -123,6 +123,51 @@ enum ImageFixture {
         #expect(ran.status == 43, "\(ran.output)")
     }
 
+    @Test func aSwiftExecutableWithAStaticStdlibRunsChrootedOnItsClosure() throws {
+        let directory = try ImageFixture.temporaryDirectory("image-swift")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Not CommandLine.arguments: Swift reads them from /proc, which the chroot lacks.
+        try "print(\"hello from swift\", [6, 7].reduce(1, *))\n".write(toFile: "\(directory)/hello.swift", atomically: true, encoding: .utf8)
+        try run("/usr/bin/env", ["swiftc", "-static-stdlib", "-o", "\(directory)/hello", "\(directory)/hello.swift"])
+        let program = "\(directory)/hello"
+        let closure = try ImageClosure.resolve(
+            executable: try ELFFile(contentsOf: program), at: program, root: "/", architecture: .x86_64)
+        #expect(ImageFixture.sources(closure) == (try ImageFixture.hostLoaded(program)))
+        #expect(Set(closure.objects.values.compactMap(\.soname)).isSuperset(of: ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"]))
+        let root = try ImageFixture.temporaryDirectory("image-swift-root")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ImageFixture.materialise(closure.entries, in: root)
+        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/bootstrap")
+        let ran = try ImageFixture.run("/usr/sbin/chroot", [root, "/bootstrap"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        #expect(ran.status == 0 && ran.output == "hello from swift 42\n", "\(ran.output)")
+    }
+
+    /// A sysroot as the host Swift SDK of the tests makes it: only links to the host's own
+    /// directories (`lib -> /lib`), which inside the sysroot would loop.
+    @Test func aSysrootOfLinksToTheHostGivesTheHostsFilesAtTheSysrootsPaths() throws {
+        let program = try Fixtures.build("closure-sysroot.cpp", ImageFixture.cxx, compiler: "g++")
+        let sysroot = try ImageFixture.temporaryDirectory("image-sysroot")
+        defer { try? FileManager.default.removeItem(atPath: sysroot) }
+        try FileManager.default.createDirectory(atPath: "\(sysroot)/usr/lib", withIntermediateDirectories: true)
+        for path in ["/lib", "/lib64", "/usr/lib64", "/usr/lib/x86_64-linux-gnu"] {
+            try FileManager.default.createSymbolicLink(atPath: sysroot + path, withDestinationPath: path)
+        }
+        let closure = try ImageClosure.resolve(
+            executable: try ELFFile(contentsOf: program), at: program, root: sysroot, architecture: .x86_64)
+        #expect(ImageFixture.sources(closure) == (try ImageFixture.hostLoaded(program)))
+        #expect(closure.entries.contains(ImageEntry(path: "/lib64", kind: .directory)))
+        #expect(ImageFixture.target(of: "/lib64/ld-linux-x86-64.so.2", in: closure) == "../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+        #expect(closure.entries.allSatisfy { if case .symlink(let target) = $0.kind { !target.hasPrefix("/") } else { true } })
+        #expect(closure.libraryDirectories == ["/lib/x86_64-linux-gnu"])
+
+        let root = try ImageFixture.temporaryDirectory("image-sysroot-root")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ImageFixture.materialise(closure.entries, in: root)
+        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/prog")
+        let ran = try ImageFixture.run("/usr/sbin/chroot", [root, "/prog"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        #expect(ran.status == 0 && ran.output == "closure 4\n", "\(ran.output)")
+    }
+
     @Test func anAarch64ProgramsClosureComesFromTheCrossRootAndRunsUnderQemu() throws {
         let program = try Fixtures.build("closure-arm.c", Fixtures.hypot, compiler: "aarch64-linux-gnu-gcc", arguments: ["-lm"])
         let file = try ELFFile(contentsOf: program)
