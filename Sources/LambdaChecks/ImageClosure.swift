@@ -35,12 +35,15 @@ extension ImageClosureError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .interpreterMissing(let path, let executable, let root):
-            return "image: the loader \(path) that \(executable) names (PT_INTERP) is not in \(root); install that architecture's C library there (Debian: libc6, or libc6-<arch>-cross for /usr/<triple>), or pass the root that has it"
+            return
+                "image: the loader \(path) that \(executable) names (PT_INTERP) is not in \(root); install that architecture's C library there (Debian: libc6, or libc6-<arch>-cross for /usr/<triple>), or pass the root that has it"
         case .libraryNotFound(let soname, let neededBy, let root, let machine, let searched):
-            let directories = searched.map(FileSystem.parent(of:)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            return "image: \(soname) (needed by \(neededBy)) is not in \(root) for \(machine) (searched as the loader would: \(directories.isEmpty ? "nowhere" : directories.joined(separator: ", "))); install the package that provides it in that root, or pass its directory in the library path"
+            let directories = LibrarySearch.directories(of: searched)
+            return
+                "image: \(soname) (needed by \(neededBy)) is not in \(root) for \(machine) (searched as the loader would: \(directories.isEmpty ? "nowhere" : directories.joined(separator: ", "))); install the package that provides it in that root, or pass its directory in the library path"
         case .unreadable(let path, let reason):
-            return "image: cannot read \(path) as ELF (\(reason)); the root holds a damaged or foreign file there, reinstall its package"
+            return
+                "image: cannot read \(path) as ELF (\(reason)); the root holds a damaged or foreign file there, reinstall its package"
         }
     }
 }

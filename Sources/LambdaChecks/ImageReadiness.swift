@@ -1,6 +1,5 @@
 public import BuildPlanner
 public import ELFKit
-import LambdaSupport
 
 /// Lambda's limit for a container image (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html,
 /// "Container image code package size": 10 GB, the uncompressed image with all its layers).
@@ -45,7 +44,8 @@ public struct ImageFacts: Sendable {
     ) {
         self.init(
             executablePath: executablePath, executable: executable, entries: closure.entries, objects: closure.objects,
-            libraryPath: closure.libraryDirectories, defaultDirectories: ImageReadiness.loaderDirectories(for: architecture),
+            libraryPath: closure.libraryDirectories,
+            defaultDirectories: ImageReadiness.loaderDirectories(for: architecture),
             uncompressedBytes: uncompressedBytes)
     }
 }
@@ -74,7 +74,8 @@ public enum ImageReadiness {
             case nil: return nil
             }
         }
-        let objects = facts.objects.merging([facts.executablePath: facts.executable], uniquingKeysWith: { first, _ in first })
+        let objects = facts.objects.merging(
+            [facts.executablePath: facts.executable], uniquingKeysWith: { first, _ in first })
         func open(_ path: String) -> ELFFile? {
             guard let resolved = tree.resolve(path), resolved.node == .file else { return nil }
             return objects[resolved.path]
@@ -82,11 +83,17 @@ public enum ImageReadiness {
 
         var findings: [Finding] = []
         let machine = ELFMachine(architecture)
-        let all = [(facts.executablePath, facts.executable)]
-            + facts.objects.keys.sorted().filter { $0 != facts.executablePath }.compactMap { path in facts.objects[path].map { (path, $0) } }
+        let all =
+            [(facts.executablePath, facts.executable)]
+            + facts.objects.keys.sorted().filter { $0 != facts.executablePath }.compactMap { path in
+                facts.objects[path].map { (path, $0) }
+            }
         for (path, file) in all where file.header.machine != machine {
-            findings.append(Finding(severity: .error, kind: .imageArchitecture(
-                object: path, found: file.header.machine.description, expected: architecture.lambdaName)))
+            findings.append(
+                Finding(
+                    severity: .error,
+                    kind: .imageArchitecture(
+                        object: path, found: file.header.machine.description, expected: architecture.lambdaName)))
         }
 
         // The loader is loaded first: a DT_NEEDED naming it is answered without a search.
@@ -97,12 +104,16 @@ public enum ImageReadiness {
                 preloaded[lastComponent(interpreter)] = (real, file)
                 if let soname = file.soname { preloaded[soname] = (real, file) }
             } else {
-                findings.append(Finding(severity: .error, kind: .imageInterpreterMissing(
-                    object: facts.executablePath, interpreter: interpreter)))
+                findings.append(
+                    Finding(
+                        severity: .error,
+                        kind: .imageInterpreterMissing(
+                            object: facts.executablePath, interpreter: interpreter)))
             }
         }
 
-        let search = LibrarySearch(libraryPath: facts.libraryPath, cache: nil, defaultDirectories: facts.defaultDirectories)
+        let search = LibrarySearch(
+            libraryPath: facts.libraryPath, cache: nil, defaultDirectories: facts.defaultDirectories)
         let executable = LibrarySearch.Requester(path: facts.executablePath, file: facts.executable)
         var resolvedNeeds: [String: Bool] = [:]
         for (path, file) in all {
@@ -114,28 +125,38 @@ public enum ImageReadiness {
                 }
                 var searched: [String] = []
                 if let found = search.locate(
-                    name, for: LibrarySearch.Requester(path: path, file: file), executable: executable, machine: machine,
+                    name, for: LibrarySearch.Requester(path: path, file: file), executable: executable,
+                    machine: machine,
                     searched: &searched, open: open)
                 {
                     providers[name] = (tree.resolve(found.path)?.path ?? found.path, found.file)
                 } else {
-                    let directories = searched.map(FileSystem.parent(of:)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                    findings.append(Finding(severity: .error, kind: .imageLibraryMissing(object: path, soname: name, searched: directories)))
+                    findings.append(
+                        Finding(
+                            severity: .error,
+                            kind: .imageLibraryMissing(
+                                object: path, soname: name, searched: LibrarySearch.directories(of: searched))))
                 }
             }
             if path == facts.executablePath { resolvedNeeds = providers.mapValues { _ in true } }
             for need in file.versionNeeds {
                 guard let provider = providers[need.library] else { continue }
                 for version in need.versions where !provider.file.versionDefinitions.contains(version.name) {
-                    findings.append(Finding(severity: .error, kind: .imageVersionMissing(
-                        object: path, library: need.library, provider: provider.path, version: version.name,
-                        symbols: version.symbols.sorted())))
+                    findings.append(
+                        Finding(
+                            severity: .error,
+                            kind: .imageVersionMissing(
+                                object: path, library: need.library, provider: provider.path, version: version.name,
+                                symbols: version.symbols.sorted())))
                 }
             }
         }
 
         if facts.uncompressedBytes > ImageLimits.uncompressedBytes {
-            findings.append(Finding(severity: .error, kind: .imageTooLarge(bytes: facts.uncompressedBytes, limit: ImageLimits.uncompressedBytes)))
+            findings.append(
+                Finding(
+                    severity: .error,
+                    kind: .imageTooLarge(bytes: facts.uncompressedBytes, limit: ImageLimits.uncompressedBytes)))
         }
         return ReadinessReport(
             findings: findings,

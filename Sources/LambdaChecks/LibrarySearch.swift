@@ -97,6 +97,12 @@ public struct LibrarySearch: Sendable, Equatable {
         return nil
     }
 
+    /// The directories of the paths a search tried, each once in the order first tried: what an
+    /// error names so the user sees where the loader would look.
+    public static func directories(of searched: [String]) -> [String] {
+        searched.map(FileSystem.parent(of:)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     /// Path lists with `$ORIGIN` (or `${ORIGIN}`) replaced by the object's directory.
     static func expand(_ entries: [String], origin objectPath: String) -> [String] {
         let origin = FileSystem.parent(of: objectPath)
