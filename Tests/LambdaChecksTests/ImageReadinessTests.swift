@@ -170,4 +170,41 @@ import Testing
             over.errors[0].description.hasPrefix(
                 "image is 10737418241 bytes uncompressed, over Lambda's 10737418240-byte limit for container images; "))
     }
+
+    /// The image is read as the loader inside it reads it: `..` stops at the root, an absolute
+    /// target names a path in the image, links that loop lead nowhere.
+    @Test func linksAreReadInsideTheImage() throws {
+        let program = try Fixtures.build("ready-links.c", Fixtures.plain, compiler: "gcc")
+        let executable = try ELFFile(contentsOf: program)
+        let libc = try ELFFile(contentsOf: "/lib/x86_64-linux-gnu/libc.so.6")
+        let loader = try ELFFile(contentsOf: "/lib64/ld-linux-x86-64.so.2")
+        func report(_ links: [ImageEntry]) -> ReadinessReport {
+            let entries =
+                [
+                    ImageEntry(path: "/real", kind: .directory),
+                    ImageEntry(path: "/real/libc.so.6", kind: .file(source: "/lib/x86_64-linux-gnu/libc.so.6")),
+                    ImageEntry(path: "/real/ld.so", kind: .file(source: "/lib64/ld-linux-x86-64.so.2")),
+                    ImageEntry(path: "/lib64", kind: .directory),
+                    ImageEntry(path: "/lib64/ld-linux-x86-64.so.2", kind: .symlink(target: "/real/ld.so")),
+                    ImageEntry(path: "/lib", kind: .directory),
+                ] + links
+            let facts = ImageFacts(
+                executablePath: "/bootstrap", executable: executable, entries: entries.sorted(),
+                objects: ["/real/libc.so.6": libc, "/real/ld.so": loader], libraryPath: [],
+                defaultDirectories: ImageReadiness.loaderDirectories(for: .x86_64), uncompressedBytes: 1)
+            return ImageReadiness.evaluate(facts, architecture: .x86_64)
+        }
+        let climbing = report([ImageEntry(path: "/lib/libc.so.6", kind: .symlink(target: "../../../../real/libc.so.6"))]
+        )
+        #expect(climbing.passed, "\(climbing.findings)")
+        let looping = report([
+            ImageEntry(path: "/lib/libc.so.6", kind: .symlink(target: "libc.so.7")),
+            ImageEntry(path: "/lib/libc.so.7", kind: .symlink(target: "/lib/libc.so.6")),
+        ])
+        #expect(
+            looping.errors.map(\.kind) == [
+                .imageLibraryMissing(
+                    object: "/bootstrap", soname: "libc.so.6", searched: ImageReadiness.loaderDirectories(for: .x86_64))
+            ])
+    }
 }
