@@ -56,11 +56,24 @@ public struct LibrarySearch: Sendable, Equatable {
         _ name: String, for requester: Requester, executable: Requester, machine: ELFMachine,
         searched: inout [String]
     ) -> (path: String, file: ELFFile)? {
+        locate(name, for: requester, executable: executable, machine: machine, searched: &searched) { path in
+            guard FileSystem.kind(of: path, followingSymlinks: true) == .file else { return nil }
+            return try? ELFFile(contentsOf: path)
+        }
+    }
+
+    /// The same search over another file system: `open` gives the ELF data of
+    /// the regular file at a path, or nil when there is none. Paths are as the
+    /// loader would open them, so one search serves the build host, a root
+    /// read as from inside it (`ImageClosure`), and an image that exists only
+    /// as entries (`ImageReadiness`).
+    public func locate(
+        _ name: String, for requester: Requester, executable: Requester, machine: ELFMachine,
+        searched: inout [String], open: (String) -> ELFFile?
+    ) -> (path: String, file: ELFFile)? {
         func accept(_ path: String) -> (path: String, file: ELFFile)? {
             searched.append(path)
-            guard FileSystem.kind(of: path, followingSymlinks: true) == .file,
-                let file = try? ELFFile(contentsOf: path), file.header.machine == machine
-            else { return nil }
+            guard let file = open(path), file.header.machine == machine else { return nil }
             return (path, file)
         }
         if name.contains("/") { return accept(FileSystem.absolute(name, relativeTo: FileSystem.parent(of: requester.path))) }
@@ -82,6 +95,12 @@ public struct LibrarySearch: Sendable, Equatable {
             if let found = accept("\(directory)/\(name)") { return found }
         }
         return nil
+    }
+
+    /// The directories of the paths a search tried, each once in the order first tried: what an
+    /// error names so the user sees where the loader would look.
+    public static func directories(of searched: [String]) -> [String] {
+        searched.map(FileSystem.parent(of:)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// Path lists with `$ORIGIN` (or `${ORIGIN}`) replaced by the object's directory.

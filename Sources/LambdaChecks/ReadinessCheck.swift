@@ -14,6 +14,13 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         case versionTooNew(library: String, version: String, ceiling: String, symbols: [String])
         case unzippedTooLarge(bytes: Int64, limit: Int64)
         case zipTooLargeForDirectUpload(bytes: Int64, limit: Int64)
+        /// An image's object whose `DT_NEEDED` is nowhere in the image's search path (`ImageReadiness`).
+        case imageLibraryMissing(object: String, soname: String, searched: [String])
+        /// A version an image's object needs that the library providing it in the image does not define.
+        case imageVersionMissing(object: String, library: String, provider: String, version: String, symbols: [String])
+        case imageInterpreterMissing(object: String, interpreter: String)
+        case imageArchitecture(object: String, found: String, expected: String)
+        case imageTooLarge(bytes: Int64, limit: Int64)
     }
 
     public let severity: Severity
@@ -40,6 +47,16 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
             return "is \(bytes) bytes unzipped, over Lambda's \(limit)-byte limit for a function and its layers"
         case .zipTooLargeForDirectUpload(let bytes, let limit):
             return "zip is \(bytes) bytes, over the \(limit)-byte limit for direct upload (upload it through S3)"
+        case .imageLibraryMissing(let object, let soname, let searched):
+            return "\(object) needs \(soname), which is not in the image (searched \(searched.isEmpty ? "nowhere" : searched.joined(separator: ", "))); add it to the image with its directory in LD_LIBRARY_PATH"
+        case .imageVersionMissing(let object, let library, let provider, let version, let symbols):
+            return "\(object) needs \(version) from \(library), which the image's \(provider) does not define (for \(symbols.joined(separator: ", "))); put the \(library) it was linked against in the image"
+        case .imageInterpreterMissing(let object, let interpreter):
+            return "\(object) names the loader \(interpreter) (PT_INTERP), which is not in the image (it fails with 'no such file or directory'); add the loader of the root it was linked against"
+        case .imageArchitecture(let object, let found, let expected):
+            return "\(object) is built for \(found), but the image is for \(expected) (the kernel refuses it with 'exec format error', the loader skips it); take it from a root of that architecture"
+        case .imageTooLarge(let bytes, let limit):
+            return "image is \(bytes) bytes uncompressed, over Lambda's \(limit)-byte limit for container images; leave out what the function does not load"
         }
     }
 }
