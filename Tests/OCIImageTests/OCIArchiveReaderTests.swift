@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import OCIImage
+
+/// Reading back: index -> manifest -> config, every blob verified, and the refusals a damaged or
+/// multi-architecture image gets.
+@Suite struct OCIArchiveReaderTests {
+    @Test func roundTripGivesTheValuesWritten() throws {
+        let scratch = try Scratch()
+        let summary = try ImageFixture(scratch).write(into: "out")
+        let image = try OCIArchiveReader.read(archive: summary.path, unpackingInto: scratch.path("read"))
+
+        #expect(image.reference == "hello:latest")
+        #expect(image.manifestDescriptor.digest == summary.manifestDigest)
+        #expect(image.manifestBytes == summary.manifestBytes)
+        #expect(image.manifest.config.digest == summary.configDigest)
+        #expect(image.manifest.layers.map(\.digest) == summary.layers.map(\.digest))
+        #expect(image.configuration.architecture == .arm64)
+        #expect(image.configuration.config == ImageFixture.config)
+        #expect(image.configuration.rootfs.diffIDs == summary.layers.map(\.diffID))
+        #expect(image.configBytes == (try summary.blobs[0].bytes()))
+        for (layer, written) in zip(image.layers, summary.layers) {
+            #expect(try layer.bytes() == scratch.bytes("out/" + (written.path as NSString).lastPathComponent))
+        }
+        // Only the layout's own files were unpacked.
+        let blobs = try FileManager.default.contentsOfDirectory(atPath: scratch.path("read/blobs/sha256"))
+        #expect(blobs.count == 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("read")).sorted() == ["blobs", "index.json", "oci-layout"])
+    }
+
+    @Test func aCorruptBlobIsReportedByItsDigest() throws {
+        let scratch = try Scratch()
+        let summary = try ImageFixture(scratch).write(into: "out")
+        let layout = try scratch.directory("layout")
+        _ = try ExternalTool.run("tar", ["-xf", summary.path, "-C", layout])
+        let layer = summary.layers[1].digest
+        let path = layout + "/blobs/sha256/" + layer.hex
+        var bytes = try scratch.bytes("layout/blobs/sha256/" + layer.hex)
+        bytes[bytes.count / 2] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: OCIImageError.self) { try OCIArchiveReader.read(layout: layout) }
+        do {
+            _ = try OCIArchiveReader.read(layout: layout)
+        } catch OCIImageError.digestMismatch(let expected, _) {
+            #expect(expected == layer.description)
+        }
+
+        try Data(bytes.dropLast()).write(to: URL(fileURLWithPath: path))
+        #expect(throws: OCIImageError.sizeMismatch(digest: layer.description, expected: Int64(bytes.count), actual: Int64(bytes.count - 1))) {
+            try OCIArchiveReader.read(layout: layout)
+        }
+        try FileManager.default.removeItem(atPath: path)
+        #expect(throws: OCIImageError.missingBlob(layer.description)) { try OCIArchiveReader.read(layout: layout) }
+    }
+
+    @Test func anIndexWithTwoManifestsIsRefused() throws {
+        let scratch = try Scratch()
+        let summary = try ImageFixture(scratch).write(into: "out")
+        let layout = try scratch.directory("layout")
+        _ = try ExternalTool.run("tar", ["-xf", summary.path, "-C", layout])
+        let descriptor = Descriptor(
+            mediaType: MediaType.manifest, digest: summary.manifestDigest, size: Int64(summary.manifestBytes.count))
+        let index = ImageIndex(manifests: [descriptor, descriptor])
+        try Data(try CanonicalJSON.encode(index)).write(to: URL(fileURLWithPath: layout + "/index.json"))
+
+        #expect(throws: OCIImageError.manifestCount(2)) { try OCIArchiveReader.read(layout: layout) }
+        #expect(
+            OCIImageError.manifestCount(2).description
+                == "image.tar holds an index with 2 manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)")
+        _ = try ExternalTool.run("tar", ["-cf", scratch.path("two.tar"), "-C", layout, "."])
+        #expect(throws: OCIImageError.manifestCount(2)) {
+            try OCIArchiveReader.read(archive: scratch.path("two.tar"), unpackingInto: scratch.path("read"))
+        }
+    }
+
+    @Test func notAnImageSaysWhatIsMissing() throws {
+        let scratch = try Scratch()
+        try scratch.file("empty/readme", "x")
+        _ = try ExternalTool.run("tar", ["-cf", scratch.path("plain.tar"), "-C", scratch.path("empty"), "readme"])
+        #expect(throws: OCIImageError.unreadableImage(path: scratch.path("plain.tar"), problem: "no oci-layout file")) {
+            try OCIArchiveReader.read(archive: scratch.path("plain.tar"), unpackingInto: scratch.path("read"))
+        }
+        try scratch.file("garbage.tar", String(repeating: "not a tar ", count: 100))
+        #expect(throws: OCIImageError.self) {
+            try OCIArchiveReader.read(archive: scratch.path("garbage.tar"), unpackingInto: scratch.path("read2"))
+        }
+        try scratch.file("busy/x", "x")
+        #expect(throws: OCIImageError.destinationNotEmpty(scratch.path("busy"))) {
+            try OCIArchiveReader.read(archive: scratch.path("plain.tar"), unpackingInto: scratch.path("busy"))
+        }
+    }
+}
