@@ -71,7 +71,15 @@ import Testing
             .symlink("var/task/link", target: String(repeating: "t/", count: 60)),
         ]
         try LayerWriter.write(entries, to: scratch.path("layer.tar.gz"))
-        let members = try TarListing.read(scratch.path("layer.tar.gz")).members
+        let listing = try TarListing.read(scratch.path("layer.tar.gz"))
+        let members = listing.members
+        // The extended headers themselves: named without a process id, owned by 0/0 at the epoch.
+        let extended = listing.headers.filter { $0.type == "x" }
+        #expect(extended.count == 4, "the long file, its long parent directory, é.txt, the long link")
+        #expect(extended.allSatisfy { $0.name.contains("PaxHeader/") && !$0.name.contains("PaxHeader.") }, "\(extended.map(\.name))")
+        #expect(extended.allSatisfy { $0.uid == 0 && $0.gid == 0 && $0.uname == "" && $0.gname == "" })
+        #expect(extended.allSatisfy { $0.mtime == Int(Self.epoch) })
+        #expect(listing.headers.filter { $0.type != "x" }.count == members.count, "no global (g) header either")
         let byName = Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0) })
 
         #expect(byName[long]?.pax == ["path": long])
@@ -79,6 +87,7 @@ import Testing
         #expect(byName["var/task/link"]?.pax == ["linkpath": String(repeating: "t/", count: 60)])
         #expect(byName["var/task"]?.pax == [:])
         #expect(members.allSatisfy { $0.mtime == Int(Self.epoch) && $0.uid == 0 })
+        #expect(members.allSatisfy { Set($0.pax.keys).isSubset(of: ["path", "linkpath"]) }, "no atime, ctime, dev, ino")
     }
 
     @Test(.requires("bsdtar"))

@@ -25,6 +25,13 @@ struct TarListing: Decodable {
     let tarSize: Int
     /// Every 512-byte header's magic and version (`ustar\0` + `00` for POSIX ustar).
     let magics: [String]
+    /// Every header block as stored, extended headers included (which `tarfile` folds away).
+    let headers: [RawHeader]
+
+    struct RawHeader: Decodable {
+        let name, type, uname, gname: String
+        let uid, gid, mtime, mode: Int
+    }
 
     static func read(_ path: String) throws -> TarListing {
         let output = try ExternalTool.python(script, [path])
@@ -50,7 +57,19 @@ struct TarListing: Decodable {
                     'devmajor': m.devmajor, 'devminor': m.devminor})
             offsets = [m.offset for m in t.getmembers()]
         magics = sorted({raw[o + 257:o + 265].hex() for o in offsets})
+        def number(field):
+            return int(field.strip(b'\\0 ') or b'0', 8)
+        def text(field):
+            return field.rstrip(b'\\0').decode()
+        headers, p = [], 0
+        while p + 512 <= len(raw) and raw[p:p + 512] != bytes(512):
+            b = raw[p:p + 512]
+            name, prefix = text(b[0:100]), text(b[345:500])
+            headers.append({'name': prefix + '/' + name if prefix else name, 'type': chr(b[156]) if b[156] else '0',
+                'uname': text(b[265:297]), 'gname': text(b[297:329]), 'uid': number(b[108:116]),
+                'gid': number(b[116:124]), 'mtime': number(b[136:148]), 'mode': number(b[100:108])})
+            p += 512 + (number(b[124:136]) + 511) // 512 * 512
         print(json.dumps({'members': members, 'gzip': header, 'fileSHA256': hashlib.sha256(data).hexdigest(),
-            'tarSHA256': hashlib.sha256(raw).hexdigest(), 'tarSize': len(raw), 'magics': magics}))
+            'tarSHA256': hashlib.sha256(raw).hexdigest(), 'tarSize': len(raw), 'magics': magics, 'headers': headers}))
         """
 }
