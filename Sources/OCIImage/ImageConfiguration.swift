@@ -60,4 +60,17 @@ public struct ImageConfiguration: Sendable, Hashable, Codable {
         self.config = config
         rootfs = RootFS(diffIDs: diffIDs)
     }
+
+    /// `config` is optional in the image spec (an image built `FROM scratch` may have none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        architecture = try container.decode(ImageArchitecture.self, forKey: .architecture)
+        os = try container.decode(String.self, forKey: .os)
+        config = try container.decodeIfPresent(ContainerConfig.self, forKey: .config) ?? ContainerConfig()
+        rootfs = try container.decode(RootFS.self, forKey: .rootfs)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case architecture, os, config, rootfs
+    }
 }

@@ -12,8 +12,9 @@ public struct LayerOptions: Sendable, Hashable {
     /// 1980-01-01T00:00:00Z, the time a zip from the same inputs carries (`ZipOptions.dosEpoch`),
     /// so the zip and the image of one build agree.
     public static let defaultModificationTime: Int64 = ZipOptions.dosEpoch
-    /// zlib's own default: measured on a Swift bootstrap, level 6 was within 1% of 9's size.
-    public static let defaultCompressionLevel = 6
+    /// The zip writer's level (`ZipOptions.defaultCompressionLevel`, measured there on a Swift
+    /// bootstrap: the fastest within 1% of Info-ZIP's size). gzip's deflate is the same zlib code.
+    public static let defaultCompressionLevel = ZipOptions.defaultCompressionLevel
 
     public init(
         modificationTime: Int64 = LayerOptions.defaultModificationTime,

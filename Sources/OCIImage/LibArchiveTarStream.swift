@@ -35,20 +35,19 @@ final class LibArchiveTarStream {
 
     /// - Parameter gzipLevel: nil writes the tar uncompressed; 1...9 gzips it at that level.
     init(output: BlobFile, gzipLevel: Int?) throws {
-        guard let tar = archive_write_new(), let entry = archive_entry_new() else {
+        let tar = archive_write_new()
+        let entry = archive_entry_new()
+        let compressor = gzipLevel == nil ? nil : archive_write_new()
+        guard let tar, let entry, gzipLevel == nil || compressor != nil else {
+            tar.map { _ = archive_write_free($0) }
+            entry.map { archive_entry_free($0) }
+            compressor.map { _ = archive_write_free($0) }
             throw OCIImageError.libarchive(operation: "archive_write_new", entry: nil, message: "out of memory")
         }
         self.tar = tar
         self.entry = entry
         self.output = output
-        if gzipLevel != nil {
-            guard let compressor = archive_write_new() else {
-                throw OCIImageError.libarchive(operation: "archive_write_new", entry: nil, message: "out of memory")
-            }
-            self.compressor = compressor
-        } else {
-            self.compressor = nil
-        }
+        self.compressor = compressor
         sink = TarSink(output: output, compressor: compressor)
 
         if let compressor, let gzipLevel {

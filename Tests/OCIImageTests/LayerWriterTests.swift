@@ -134,6 +134,15 @@ import Testing
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch.root)
         #expect(left == ["in"], "no layer and no temporary file")
+
+        // A failure while writing (the source is a directory) leaves an earlier layer as it was.
+        try LayerWriter.write([.file("a", source: source)], to: scratch.path("out.tar.gz"))
+        let before = try scratch.bytes("out.tar.gz")
+        #expect(throws: OCIImageError.sourceNotRegularFile(entry: "b", source: scratch.path("in"))) {
+            try LayerWriter.write([.file("a", source: source), .file("b", source: scratch.path("in"))], to: scratch.path("out.tar.gz"))
+        }
+        #expect(try scratch.bytes("out.tar.gz") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root).sorted() == ["in", "out.tar.gz"])
     }
 
     @Test func archiveEntriesGoBelowAPrefixWithTheirZipModes() {
