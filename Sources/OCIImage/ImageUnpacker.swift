@@ -46,7 +46,8 @@ public enum ImageUnpacker {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw OCIImageError.fileSystem(operation: "create the directory", path: path, errno: errno == 0 ? EIO : errno)
+            throw OCIImageError.fileSystem(
+                operation: "create the directory", path: path, errno: errno == 0 ? EIO : errno)
         }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         guard contents.isEmpty else { throw OCIImageError.destinationNotEmpty(path) }
@@ -102,8 +103,10 @@ struct LayerUnpacking {
                 try checkParents(Array(targetComponents.dropLast()), entry: header.path)
                 let absolute = root + "/" + targetComponents.joined(separator: "/")
                 var status = stat()
-                guard !targetComponents.isEmpty, lstat(absolute, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-                    throw refuse(header.path, "is a hard link to '\(target)', which is not a file unpacked in the image")
+                guard !targetComponents.isEmpty, lstat(absolute, &status) == 0, status.st_mode & S_IFMT == S_IFREG
+                else {
+                    throw refuse(
+                        header.path, "is a hard link to '\(target)', which is not a file unpacked in the image")
                 }
                 linkTarget = absolute
             case .file, .directory, .symlink:
@@ -138,7 +141,10 @@ struct LayerUnpacking {
             switch status.st_mode & S_IFMT {
             case S_IFDIR: continue
             case S_IFLNK:
-                throw refuse(entry, "is below '\(current.dropFirst(root.count + 1))', a symlink; a symlink is never followed when unpacking")
+                throw refuse(
+                    entry,
+                    "is below '\(current.dropFirst(root.count + 1))', a symlink; a symlink is never followed when unpacking"
+                )
             default:
                 throw refuse(entry, "is below '\(current.dropFirst(root.count + 1))', which is not a directory")
             }
@@ -179,7 +185,9 @@ struct LayerUnpacking {
             }
             guard rmdir(path) == 0 else { throw OCIImageError.fileSystem(operation: "rmdir", path: path, errno: errno) }
         } else {
-            guard unlink(path) == 0 else { throw OCIImageError.fileSystem(operation: "unlink", path: path, errno: errno) }
+            guard unlink(path) == 0 else {
+                throw OCIImageError.fileSystem(operation: "unlink", path: path, errno: errno)
+            }
         }
     }
 

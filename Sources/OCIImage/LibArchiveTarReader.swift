@@ -43,10 +43,12 @@ final class LibArchiveTarReader {
         guard archive_read_support_filter_all(archive) == ARCHIVE_OK,
             archive_read_support_format_tar(archive) == ARCHIVE_OK
         else { throw OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive)) }
-        let options = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS
+        let options =
+            ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS
             | ARCHIVE_EXTRACT_SECURE_NODOTDOT
         guard archive_write_disk_set_options(disk, options) == ARCHIVE_OK else {
-            throw OCIImageError.libarchive(operation: "archive_write_disk_set_options", entry: nil, message: Self.message(of: disk))
+            throw OCIImageError.libarchive(
+                operation: "archive_write_disk_set_options", entry: nil, message: Self.message(of: disk))
         }
         guard archive_read_open_filename(archive, path, 1 << 16) == ARCHIVE_OK else {
             throw OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive))
@@ -78,7 +80,8 @@ final class LibArchiveTarReader {
             case FileType.directory: kind = .directory
             case FileType.symlink:
                 kind = .symlink(
-                    target: Self.string(archive_entry_symlink_utf8(entry)) ?? Self.string(archive_entry_symlink(entry)) ?? "")
+                    target: Self.string(archive_entry_symlink_utf8(entry)) ?? Self.string(archive_entry_symlink(entry))
+                        ?? "")
             case FileType.character: kind = .special("a character device")
             case FileType.block: kind = .special("a block device")
             case FileType.fifo: kind = .special("a FIFO")
@@ -110,17 +113,20 @@ final class LibArchiveTarReader {
         archive_entry_set_pathname_utf8(entry, destination)
         if let linkTarget { archive_entry_set_hardlink_utf8(entry, linkTarget) }
         guard archive_write_header(disk, entry) >= ARCHIVE_WARN else {
-            throw OCIImageError.libarchive(operation: "archive_write_header", entry: name, message: Self.message(of: disk))
+            throw OCIImageError.libarchive(
+                operation: "archive_write_header", entry: name, message: Self.message(of: disk))
         }
         if archive_entry_size(entry) > 0 {
             try readData { bytes in
                 guard archive_write_data(disk, bytes.baseAddress, bytes.count) >= 0 else {
-                    throw OCIImageError.libarchive(operation: "archive_write_data", entry: name, message: Self.message(of: disk))
+                    throw OCIImageError.libarchive(
+                        operation: "archive_write_data", entry: name, message: Self.message(of: disk))
                 }
             }
         }
         guard archive_write_finish_entry(disk) >= ARCHIVE_WARN else {
-            throw OCIImageError.libarchive(operation: "archive_write_finish_entry", entry: name, message: Self.message(of: disk))
+            throw OCIImageError.libarchive(
+                operation: "archive_write_finish_entry", entry: name, message: Self.message(of: disk))
         }
     }
 
@@ -128,7 +134,8 @@ final class LibArchiveTarReader {
     /// read-only directory can still be filled first).
     func finishDisk() throws {
         guard archive_write_close(disk) >= ARCHIVE_WARN else {
-            throw OCIImageError.libarchive(operation: "archive_write_close", entry: nil, message: Self.message(of: disk))
+            throw OCIImageError.libarchive(
+                operation: "archive_write_close", entry: nil, message: Self.message(of: disk))
         }
     }
 

@@ -57,7 +57,8 @@ final class LibArchiveTarStream {
             try check(archive_write_set_format_raw(compressor), "archive_write_set_format_raw", handle: compressor)
             try unblocked(compressor)
             let context = Unmanaged.passUnretained(output).toOpaque()
-            try check(archive_write_open2(compressor, context, nil, blobFileWrite, nil, nil), "archive_write_open2",
+            try check(
+                archive_write_open2(compressor, context, nil, blobFileWrite, nil, nil), "archive_write_open2",
                 handle: compressor)
             // The raw format's one entry: a regular file whose data is the tar.
             archive_entry_set_pathname(entry, "layer.tar")
@@ -143,7 +144,8 @@ final class LibArchiveTarStream {
 
     private func unblocked(_ handle: OpaquePointer) throws {
         try check(archive_write_set_bytes_per_block(handle, 0), "archive_write_set_bytes_per_block", handle: handle)
-        try check(archive_write_set_bytes_in_last_block(handle, 1), "archive_write_set_bytes_in_last_block", handle: handle)
+        try check(
+            archive_write_set_bytes_in_last_block(handle, 1), "archive_write_set_bytes_in_last_block", handle: handle)
     }
 
     /// `value` nil is libarchive's `!key`: the option turned off.
@@ -152,7 +154,8 @@ final class LibArchiveTarStream {
         guard status == ARCHIVE_OK else {
             let message = status == ARCHIVE_WARN ? "this libarchive does not know the option" : Self.message(of: handle)
             throw OCIImageError.libarchive(
-                operation: "archive_write_set_filter_option gzip:\(value == nil ? "!" : "")\(key)\(value.map { "=" + $0 } ?? "")",
+                operation:
+                    "archive_write_set_filter_option gzip:\(value == nil ? "!" : "")\(key)\(value.map { "=" + $0 } ?? "")",
                 entry: nil, message: message)
         }
     }
@@ -194,7 +197,8 @@ final class TarSink {
             guard written > 0 else {
                 if let failure = output.takePendingError() { throw failure }
                 throw OCIImageError.libarchive(
-                    operation: "archive_write_data (gzip)", entry: nil, message: LibArchiveTarStream.message(of: compressor))
+                    operation: "archive_write_data (gzip)", entry: nil,
+                    message: LibArchiveTarStream.message(of: compressor))
             }
             remaining -= written
             base += written

@@ -80,7 +80,8 @@ public enum OCIArchiveReader {
         let manifestBytes = try verifiedBytes(descriptor, in: directory)
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: manifestBytes, name: "manifest")
         guard manifest.schemaVersion == 2 else {
-            throw OCIImageError.invalidDocument(name: "manifest", problem: "schemaVersion \(manifest.schemaVersion), not 2")
+            throw OCIImageError.invalidDocument(
+                name: "manifest", problem: "schemaVersion \(manifest.schemaVersion), not 2")
         }
         guard manifest.config.mediaType == MediaType.config else {
             throw OCIImageError.unsupportedMediaType(manifest.config.mediaType, in: "the manifest's config")
@@ -146,7 +147,8 @@ public enum OCIArchiveReader {
             size += Int64(got)
         }
         guard size == descriptor.size else {
-            throw OCIImageError.sizeMismatch(digest: descriptor.digest.description, expected: descriptor.size, actual: size)
+            throw OCIImageError.sizeMismatch(
+                digest: descriptor.digest.description, expected: descriptor.size, actual: size)
         }
         let actual = Digest(sha256: hasher.finalize())
         guard actual == descriptor.digest else {

@@ -22,7 +22,8 @@ public enum OCIArchiveWriter {
     ) throws -> ImageSummary {
         try options.validate()
         try checkReference(reference)
-        let configuration = ImageConfiguration(architecture: architecture, config: config, diffIDs: layers.map(\.diffID))
+        let configuration = ImageConfiguration(
+            architecture: architecture, config: config, diffIDs: layers.map(\.diffID))
         let configBytes = try CanonicalJSON.encode(configuration)
         let configDescriptor = Descriptor(
             mediaType: MediaType.config, digest: .of(configBytes), size: Int64(configBytes.count))

@@ -57,32 +57,40 @@ extension OCIImageError: CustomStringConvertible {
         case .duplicateEntry(let path):
             return "layer entry '\(path)' is listed twice; keep one of them"
         case .entryBelowNonDirectory(let path, let parent):
-            return "layer entry '\(path)' is below '\(parent)', which is a file or a symlink in the same layer; rename one of them"
+            return
+                "layer entry '\(path)' is below '\(parent)', which is a file or a symlink in the same layer; rename one of them"
         case .invalidMode(let entry, let mode):
-            return "layer entry '\(entry)' has mode \(String(mode, radix: 8)), which has bits beyond 7777; give permission bits only"
+            return
+                "layer entry '\(entry)' has mode \(String(mode, radix: 8)), which has bits beyond 7777; give permission bits only"
         case .invalidSymlinkTarget(let entry, let target):
             return "symlink entry '\(entry)' has an unusable target '\(target)'; give a non-empty target"
         case .missingSource(let entry, let source):
             return "the file '\(source)' for layer entry '\(entry)' does not exist; build it first or fix the path"
         case .sourceNotRegularFile(let entry, let source):
-            return "the source '\(source)' for layer entry '\(entry)' is not a regular file; list a directory's files as separate entries"
+            return
+                "the source '\(source)' for layer entry '\(entry)' is not a regular file; list a directory's files as separate entries"
         case .sourceChanged(let entry, let source, let expectedSize):
-            return "the file '\(source)' for layer entry '\(entry)' changed size while it was archived (expected \(expectedSize) bytes); make sure nothing else writes it and try again"
+            return
+                "the file '\(source)' for layer entry '\(entry)' changed size while it was archived (expected \(expectedSize) bytes); make sure nothing else writes it and try again"
         case .invalidModificationTime(let value):
-            return "modification time \(value) is outside 0...4294967295 seconds since 1970; pass SOURCE_DATE_EPOCH or 315532800"
+            return
+                "modification time \(value) is outside 0...4294967295 seconds since 1970; pass SOURCE_DATE_EPOCH or 315532800"
         case .invalidCompressionLevel(let level):
             return "gzip compression level \(level) is not between 1 (fastest) and 9 (smallest)"
         case .invalidReference(let reference):
-            return "image reference '\(reference)' is not usable as a tag; use letters, digits and -._:@/+ only, such as 'hello:latest'"
+            return
+                "image reference '\(reference)' is not usable as a tag; use letters, digits and -._:@/+ only, such as 'hello:latest'"
         case .fileSystem(let operation, let path, let code):
             return "\(operation) '\(path)' failed: \(errnoDescription(code))"
         case .libarchive(let operation, let entry, let message):
             let suffix = entry.map { " for entry '\($0)'" } ?? ""
             return "libarchive \(operation) failed\(suffix): \(message)"
         case .unreadableImage(let path, let problem):
-            return "cannot read '\(path)' as an OCI image (\(problem)); write it again with swift-lambda build --output-format image"
+            return
+                "cannot read '\(path)' as an OCI image (\(problem)); write it again with swift-lambda build --output-format image"
         case .invalidDocument(let name, let problem):
-            return "the image's \(name) is not valid (\(problem)); write the image again with swift-lambda build --output-format image"
+            return
+                "the image's \(name) is not valid (\(problem)); write the image again with swift-lambda build --output-format image"
         case .invalidDigest(let digest):
             return "'\(digest)' is not a sha256 digest; the image names its blobs as sha256:<64 hex digits>"
         case .missingBlob(let digest):
@@ -90,15 +98,19 @@ extension OCIImageError: CustomStringConvertible {
         case .digestMismatch(let expected, let actual):
             return "blob \(expected) hashes to \(actual); the image is damaged, write or copy it again"
         case .sizeMismatch(let digest, let expected, let actual):
-            return "blob \(digest) is \(actual) bytes but its descriptor says \(expected); the image is damaged, write or copy it again"
+            return
+                "blob \(digest) is \(actual) bytes but its descriptor says \(expected); the image is damaged, write or copy it again"
         case .manifestCount(let count):
-            return "image.tar holds an index with \(count) manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)"
+            return
+                "image.tar holds an index with \(count) manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)"
         case .unsupportedMediaType(let mediaType, let place):
-            return "\(place) has media type '\(mediaType)', which swift-lambda does not read; convert the image with skopeo copy --format oci"
+            return
+                "\(place) has media type '\(mediaType)', which swift-lambda does not read; convert the image with skopeo copy --format oci"
         case .destinationNotEmpty(let path):
             return "'\(path)' is not empty; unpack an image into a new or empty directory"
         case .unsafeLayerEntry(let layer, let entry, let problem):
-            return "layer \(layer) holds an entry '\(entry)' that \(problem); nothing more was unpacked, use an image from a trusted build"
+            return
+                "layer \(layer) holds an entry '\(entry)' that \(problem); nothing more was unpacked, use an image from a trusted build"
         }
     }
 }

@@ -42,7 +42,8 @@ struct TarItem {
             case .file(let source):
                 try writeFile(item, from: source, to: stream, through: chunk, modificationTime: modificationTime)
             case .bytes(let bytes):
-                try stream.beginEntry(item.path, kind: .file(size: Int64(bytes.count)), mode: item.mode,
+                try stream.beginEntry(
+                    item.path, kind: .file(size: Int64(bytes.count)), mode: item.mode,
                     modificationTime: modificationTime)
                 try bytes.withUnsafeBytes { try stream.write($0, entry: item.path) }
                 try stream.finishEntry(item.path)
@@ -50,7 +51,8 @@ struct TarItem {
                 try stream.beginEntry(item.path, kind: .directory, mode: item.mode, modificationTime: modificationTime)
                 try stream.finishEntry(item.path)
             case .symlink(let target):
-                try stream.beginEntry(item.path, kind: .symlink(target: target), mode: item.mode,
+                try stream.beginEntry(
+                    item.path, kind: .symlink(target: target), mode: item.mode,
                     modificationTime: modificationTime)
                 try stream.finishEntry(item.path)
             }

@@ -34,10 +34,12 @@ enum ExternalTool {
         guard let executable = path(of: name) else {
             throw Failure(command: [name] + arguments, status: -1, errors: "not found in PATH")
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("oci-tool-\(UUID().uuidString.prefix(8))")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "oci-tool-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
+        let out = scratch.appendingPathComponent("out")
+        let err = scratch.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
@@ -49,7 +51,9 @@ enum ExternalTool {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let text = { (url: URL) in FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        let text = { (url: URL) in
+            FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
         guard process.terminationStatus == 0 else {
             throw Failure(command: [name] + arguments, status: process.terminationStatus, errors: text(err))
         }
@@ -68,7 +72,8 @@ struct Scratch {
     let root: String
 
     init(_ name: String = "oci") throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))").path
+        root =
+            FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 

@@ -22,7 +22,8 @@ struct ImageFixture {
         ]
         for (name, text, mode) in files {
             let path = try scratch.file("in-\(tag)/\(name)", text, mode: mode)
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: sourceTime)], ofItemAtPath: path)
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: sourceTime)], ofItemAtPath: path)
         }
     }
 
@@ -46,7 +47,8 @@ struct ImageFixture {
     }
 
     static let config = ContainerConfig(
-        entrypoint: ["/var/task/bootstrap"], workingDir: "/var/task", env: ["PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=/var/task"])
+        entrypoint: ["/var/task/bootstrap"], workingDir: "/var/task",
+        env: ["PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=/var/task"])
 
     /// Writes both layers and image.tar into `directory` (below the scratch root).
     func write(into directory: String, options: LayerOptions = LayerOptions(), reference: String = "hello:latest")
@@ -88,7 +90,8 @@ func fileTree(_ root: String) throws -> [String: String] {
             case S_IFLNK:
                 tree[path] = "l " + (try FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + path))
             default:
-                let text = String(decoding: FileManager.default.contents(atPath: root + "/" + path) ?? Data(), as: UTF8.self)
+                let text = String(
+                    decoding: FileManager.default.contents(atPath: root + "/" + path) ?? Data(), as: UTF8.self)
                 tree[path] = "f \(mode) \(text)"
             }
         }

@@ -13,18 +13,24 @@ import Testing
         let summary = try fixture.write(into: "out")
         let output = try ExternalTool.run("skopeo", ["--insecure-policy", "inspect", "oci-archive:" + summary.path])
         struct Inspect: Decodable {
-            let Digest: String
-            let Architecture: String
-            let Os: String
-            let Layers: [String]
-            let Env: [String]?
+            let digest, architecture, os: String
+            let layers: [String]
+            let env: [String]?
+
+            enum CodingKeys: String, CodingKey {
+                case digest = "Digest"
+                case architecture = "Architecture"
+                case os = "Os"
+                case layers = "Layers"
+                case env = "Env"
+            }
         }
         let inspect = try JSONDecoder().decode(Inspect.self, from: Data(output.utf8))
-        #expect(inspect.Digest == summary.manifestDigest.description)
-        #expect(inspect.Architecture == "arm64")
-        #expect(inspect.Os == "linux")
-        #expect(inspect.Layers == summary.layers.map(\.digest.description))
-        #expect(inspect.Env == ImageFixture.config.env)
+        #expect(inspect.digest == summary.manifestDigest.description)
+        #expect(inspect.architecture == "arm64")
+        #expect(inspect.os == "linux")
+        #expect(inspect.layers == summary.layers.map(\.digest.description))
+        #expect(inspect.env == ImageFixture.config.env)
 
         // The reference names the manifest: skopeo selects it by ref.name.
         let named = try ExternalTool.run(
@@ -41,7 +47,8 @@ import Testing
         let fixture = try ImageFixture(scratch)
         let summary = try fixture.write(into: "out")
         _ = try ExternalTool.run(
-            "skopeo", ["--insecure-policy", "copy", "oci-archive:" + summary.path, "oci:" + scratch.path("layout") + ":latest"])
+            "skopeo",
+            ["--insecure-policy", "copy", "oci-archive:" + summary.path, "oci:" + scratch.path("layout") + ":latest"])
         // As root umoci restores owners too; otherwise it needs --rootless.
         let rootless = getuid() == 0 ? [] : ["--rootless"]
         _ = try ExternalTool.run(
@@ -63,7 +70,8 @@ import Testing
         let summary = try fixture.write(into: "out")
         var names: [String] = []
         for layer in summary.layers {
-            let output = try ExternalTool.run("bsdtar", ["-tvzf", layer.path], environment: ["TZ": "UTC", "LC_ALL": "C"])
+            let output = try ExternalTool.run(
+                "bsdtar", ["-tvzf", layer.path], environment: ["TZ": "UTC", "LC_ALL": "C"])
             for row in output.split(separator: "\n").map({ $0.split(separator: " ").map(String.init) }) {
                 #expect(row[2] == "0" && row[3] == "0", "owner 0/0: \(row)")
                 #expect(Array(row[5...7]) == ["Jan", "1", "1980"], "\(row)")
@@ -84,8 +92,11 @@ import Testing
         let fixture = try ImageFixture(try Scratch())
         let summary = try fixture.write(into: "out")
         let listing = try TarListing.read(summary.path)
-        let blobs = ([summary.manifestDigest, summary.configDigest] + summary.layers.map(\.digest)).map { "blobs/sha256/" + $0.hex }
-        #expect(listing.members.map(\.name) == ["blobs", "blobs/sha256"] + blobs.sorted() + ["index.json", "oci-layout"])
+        let blobs = ([summary.manifestDigest, summary.configDigest] + summary.layers.map(\.digest)).map {
+            "blobs/sha256/" + $0.hex
+        }
+        #expect(
+            listing.members.map(\.name) == ["blobs", "blobs/sha256"] + blobs.sorted() + ["index.json", "oci-layout"])
         #expect(listing.members.allSatisfy { $0.uid == 0 && $0.gid == 0 && $0.uname == "" && $0.pax.isEmpty })
         #expect(listing.members.allSatisfy { $0.mtime == 315_532_800 })
         #expect(listing.magics == ["7573746172003030"])
@@ -98,13 +109,18 @@ import Testing
                 + #""Env":["PATH=/usr/bin:/bin","LAMBDA_TASK_ROOT=/var/task"],"WorkingDir":"/var/task"},"#
                 + #""os":"linux","rootfs":{"diff_ids":["# + diffIDs + #"],"type":"layers"}}"#)
         let manifest = String(decoding: summary.manifestBytes, as: UTF8.self)
-        #expect(manifest.hasPrefix(#"{"config":{"digest":"\#(summary.configDigest)","mediaType":"application/vnd.oci.image.config.v1+json","size":"#))
+        #expect(
+            manifest.hasPrefix(
+                #"{"config":{"digest":"\#(summary.configDigest)","mediaType":"application/vnd.oci.image.config.v1+json","size":"#
+            ))
         #expect(manifest.contains(#""mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2}"#))
         #expect(Digest.of(summary.manifestBytes) == summary.manifestDigest)
 
         let layoutDirectory = try fixture.scratch.directory("untarred")
         _ = try ExternalTool.run("tar", ["-xf", summary.path, "-C", layoutDirectory])
-        #expect(try String(contentsOfFile: layoutDirectory + "/oci-layout", encoding: .utf8) == #"{"imageLayoutVersion":"1.0.0"}"#)
+        #expect(
+            try String(contentsOfFile: layoutDirectory + "/oci-layout", encoding: .utf8)
+                == #"{"imageLayoutVersion":"1.0.0"}"#)
         let index = try String(contentsOfFile: layoutDirectory + "/index.json", encoding: .utf8)
         #expect(
             index == #"{"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"hello:latest"},"#

@@ -23,7 +23,9 @@ struct ImageUnpackerTests {
         static func symlink(_ name: String, _ target: String) -> Member {
             Member(name: name, type: "symlink", linkname: target, mode: 0o777)
         }
-        static func hardlink(_ name: String, _ target: String) -> Member { Member(name: name, type: "hardlink", linkname: target) }
+        static func hardlink(_ name: String, _ target: String) -> Member {
+            Member(name: name, type: "hardlink", linkname: target)
+        }
     }
 
     static let script = """
@@ -66,7 +68,9 @@ struct ImageUnpackerTests {
             #expect(refused == entry)
             #expect(message.contains(problem), "\(message)")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("outside")).isEmpty, "nothing written outside")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.path("outside")).isEmpty,
+            "nothing written outside")
         #expect(!FileManager.default.fileExists(atPath: scratch.root + "/escape"))
     }
 
@@ -86,11 +90,14 @@ struct ImageUnpackerTests {
         let scratch = try Scratch()
         let outside = scratch.path("outside")
         // In one layer, then across layers.
-        try expectRefusal([[.symlink("link", outside), .file("link/file")]], entry: "link/file", containing: "a symlink")
-        try expectRefusal([[.symlink("link", outside)], [.file("link/file")]], entry: "link/file", containing: "a symlink")
+        try expectRefusal(
+            [[.symlink("link", outside), .file("link/file")]], entry: "link/file", containing: "a symlink")
+        try expectRefusal(
+            [[.symlink("link", outside)], [.file("link/file")]], entry: "link/file", containing: "a symlink")
         try expectRefusal([[.symlink("link", "../.."), .dir("link/sub")]], entry: "link/sub/", containing: "a symlink")
         // A whiteout below a symlink deletes nothing outside either.
-        try expectRefusal([[.symlink("link", outside)], [.file("link/.wh.x")]], entry: "link/.wh.x", containing: "a symlink")
+        try expectRefusal(
+            [[.symlink("link", outside)], [.file("link/.wh.x")]], entry: "link/.wh.x", containing: "a symlink")
     }
 
     @Test func aFileOverAPlantedSymlinkReplacesTheLink() throws {
@@ -110,13 +117,15 @@ struct ImageUnpackerTests {
             containing: "a symlink")
 
         try Self.unpack(scratch, [[.file("a", "shared"), .hardlink("b", "a")]])
-        var first = stat(), second = stat()
+        var first = stat()
+        var second = stat()
         #expect(lstat(scratch.path("root/a"), &first) == 0 && lstat(scratch.path("root/b"), &second) == 0)
         #expect(first.st_ino == second.st_ino)
     }
 
     @Test func devicesAndFIFOsAreRefused() throws {
-        try expectRefusal([[Member(name: "dev/null", type: "chr")]], entry: "dev/null", containing: "a character device")
+        try expectRefusal(
+            [[Member(name: "dev/null", type: "chr")]], entry: "dev/null", containing: "a character device")
         try expectRefusal([[Member(name: "pipe", type: "fifo")]], entry: "pipe", containing: "a FIFO")
     }
 
@@ -125,7 +134,10 @@ struct ImageUnpackerTests {
         try Self.unpack(
             scratch,
             [
-                [.dir("etc"), .file("etc/keep"), .file("etc/gone"), .dir("opt/tool"), .file("opt/tool/old"), .file("opt/x")],
+                [
+                    .dir("etc"), .file("etc/keep"), .file("etc/gone"), .dir("opt/tool"), .file("opt/tool/old"),
+                    .file("opt/x"),
+                ],
                 [
                     .file("etc/.wh.gone"),
                     // Written before the opaque marker in the same layer: kept (whiteouts hide lower layers only).
@@ -143,8 +155,12 @@ struct ImageUnpackerTests {
         let scratch = try Scratch()
         try Self.unpack(
             scratch,
-            [[.dir("./"), .dir("./tmp", mode: 0o1777), .dir("./usr/lib64"), .symlink("./lib64", "usr/lib64"),
-              .file("./usr/lib64/x", "e", mode: 0o755)]])
+            [
+                [
+                    .dir("./"), .dir("./tmp", mode: 0o1777), .dir("./usr/lib64"), .symlink("./lib64", "usr/lib64"),
+                    .file("./usr/lib64/x", "e", mode: 0o755),
+                ]
+            ])
         #expect(
             try fileTree(scratch.path("root")) == [
                 "tmp": "d 1777", "usr": "d 755", "usr/lib64": "d 755", "lib64": "l usr/lib64", "usr/lib64/x": "f 755 e",

@@ -53,12 +53,16 @@ import Testing
 
     @Test func gzipHeaderHasNoTimeAndNoName() throws {
         let scratch = try Scratch()
-        try LayerWriter.write(try Self.systemEntries(scratch), to: scratch.path("layer.tar.gz"))
+        let summary = try LayerWriter.write(try Self.systemEntries(scratch), to: scratch.path("layer.tar.gz"))
         let bytes = try scratch.bytes("layer.tar.gz")
         #expect(bytes[0] == 0x1f && bytes[1] == 0x8b && bytes[2] == 8, "gzip, deflate")
         #expect(bytes[3] == 0, "FLG: no FNAME, FCOMMENT, FEXTRA or FHCRC")
         #expect(Array(bytes[4..<8]) == [0, 0, 0, 0], "MTIME 0: no time of writing")
         #expect(bytes[9] == 3, "OS Unix")
+        // The file ends with the gzip trailer (ISIZE = the tar's size): no block padding after it,
+        // which Go's multistream gzip reader (containerd, Docker) would take for a broken member.
+        let isize = bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int64($1) }
+        #expect(isize == summary.uncompressedSize)
     }
 
     @Test(.requires("python3"))
@@ -76,7 +80,9 @@ import Testing
         // The extended headers themselves: named without a process id, owned by 0/0 at the epoch.
         let extended = listing.headers.filter { $0.type == "x" }
         #expect(extended.count == 4, "the long file, its long parent directory, é.txt, the long link")
-        #expect(extended.allSatisfy { $0.name.contains("PaxHeader/") && !$0.name.contains("PaxHeader.") }, "\(extended.map(\.name))")
+        #expect(
+            extended.allSatisfy { $0.name.contains("PaxHeader/") && !$0.name.contains("PaxHeader.") },
+            "\(extended.map(\.name))")
         #expect(extended.allSatisfy { $0.uid == 0 && $0.gid == 0 && $0.uname == "" && $0.gname == "" })
         #expect(extended.allSatisfy { $0.mtime == Int(Self.epoch) })
         #expect(listing.headers.filter { $0.type != "x" }.count == members.count, "no global (g) header either")
@@ -87,7 +93,8 @@ import Testing
         #expect(byName["var/task/link"]?.pax == ["linkpath": String(repeating: "t/", count: 60)])
         #expect(byName["var/task"]?.pax == [:])
         #expect(members.allSatisfy { $0.mtime == Int(Self.epoch) && $0.uid == 0 })
-        #expect(members.allSatisfy { Set($0.pax.keys).isSubset(of: ["path", "linkpath"]) }, "no atime, ctime, dev, ino")
+        #expect(
+            members.allSatisfy { Set($0.pax.keys).isSubset(of: ["path", "linkpath"]) }, "no atime, ctime, dev, ino")
     }
 
     @Test(.requires("bsdtar"))
@@ -103,7 +110,8 @@ import Testing
         #expect(rows.allSatisfy { $0[2] == "0" && $0[3] == "0" }, "owner 0/0 with no names")
         #expect(rows.allSatisfy { $0[5...7] == ["Nov", "14", "2023"] }, "\(output)")
         #expect(rows.first { $0[8] == "tmp/" }?[0] == "drwxrwxrwt")
-        #expect(rows.first { $0[8] == "lib64" }.map { Array($0[0...0] + $0[9...]) } == ["lrwxrwxrwx", "->", "usr/lib64"])
+        #expect(
+            rows.first { $0[8] == "lib64" }.map { Array($0[0...0] + $0[9...]) } == ["lrwxrwxrwx", "->", "usr/lib64"])
         #expect(rows.first { $0[8] == "usr/bin/tool" }?[0] == "-rwxr-xr-x")
     }
 
@@ -126,7 +134,10 @@ import Testing
             ([.file("a", source: source), .file("a/b", source: source)], .entryBelowNonDirectory("a/b", parent: "a")),
             ([.directory("d", mode: 0o40755)], .invalidMode(entry: "d", mode: 0o40755)),
             ([.symlink("l", target: "")], .invalidSymlinkTarget(entry: "l", target: "")),
-            ([.file("a", source: scratch.path("missing"))], .missingSource(entry: "a", source: scratch.path("missing"))),
+            (
+                [.file("a", source: scratch.path("missing"))],
+                .missingSource(entry: "a", source: scratch.path("missing"))
+            ),
             ([.file("a", source: scratch.path("in"))], .sourceNotRegularFile(entry: "a", source: scratch.path("in"))),
         ]
         for (entries, expected) in cases {
@@ -139,7 +150,8 @@ import Testing
         try LayerWriter.write([.file("a", source: source)], to: scratch.path("out.tar.gz"))
         let before = try scratch.bytes("out.tar.gz")
         #expect(throws: OCIImageError.sourceNotRegularFile(entry: "b", source: scratch.path("in"))) {
-            try LayerWriter.write([.file("a", source: source), .file("b", source: scratch.path("in"))], to: scratch.path("out.tar.gz"))
+            try LayerWriter.write(
+                [.file("a", source: source), .file("b", source: scratch.path("in"))], to: scratch.path("out.tar.gz"))
         }
         #expect(try scratch.bytes("out.tar.gz") == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root).sorted() == ["in", "out.tar.gz"])

@@ -26,7 +26,10 @@ import Testing
         // Only the layout's own files were unpacked.
         let blobs = try FileManager.default.contentsOfDirectory(atPath: scratch.path("read/blobs/sha256"))
         #expect(blobs.count == 4)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("read")).sorted() == ["blobs", "index.json", "oci-layout"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.path("read")).sorted() == [
+                "blobs", "index.json", "oci-layout",
+            ])
     }
 
     @Test(.requires("tar")) func aCorruptBlobIsReportedByItsDigest() throws {
@@ -47,7 +50,10 @@ import Testing
         }
 
         try Data(bytes.dropLast()).write(to: URL(fileURLWithPath: path))
-        #expect(throws: OCIImageError.sizeMismatch(digest: layer.description, expected: Int64(bytes.count), actual: Int64(bytes.count - 1))) {
+        #expect(
+            throws: OCIImageError.sizeMismatch(
+                digest: layer.description, expected: Int64(bytes.count), actual: Int64(bytes.count - 1))
+        ) {
             try OCIArchiveReader.read(layout: layout)
         }
         try FileManager.default.removeItem(atPath: path)
@@ -67,7 +73,8 @@ import Testing
         #expect(throws: OCIImageError.manifestCount(2)) { try OCIArchiveReader.read(layout: layout) }
         #expect(
             OCIImageError.manifestCount(2).description
-                == "image.tar holds an index with 2 manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)")
+                == "image.tar holds an index with 2 manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)"
+        )
         _ = try ExternalTool.run("tar", ["-cf", scratch.path("two.tar"), "-C", layout, "."])
         #expect(throws: OCIImageError.manifestCount(2)) {
             try OCIArchiveReader.read(archive: scratch.path("two.tar"), unpackingInto: scratch.path("read"))
@@ -78,7 +85,8 @@ import Testing
         let scratch = try Scratch()
         let layout = try scratch.directory("layout")
         _ = try scratch.directory("layout/blobs/sha256")
-        let layer = try LayerWriter.write([.file("hello", source: try scratch.file("in/h", "hi"))], to: scratch.path("l.tar.gz"))
+        let layer = try LayerWriter.write(
+            [.file("hello", source: try scratch.file("in/h", "hi"))], to: scratch.path("l.tar.gz"))
         func put(_ bytes: [UInt8]) throws -> Digest {
             let digest = Digest.of(bytes)
             try Data(bytes).write(to: URL(fileURLWithPath: layout + "/blobs/sha256/" + digest.hex))
@@ -86,7 +94,8 @@ import Testing
         }
         // Another tool's config: extra fields and no `config` object.
         let config = Array(
-            #"{"architecture":"amd64","created":"2024-01-01T00:00:00Z","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layer.diffID)"]}}"#.utf8)
+            #"{"architecture":"amd64","created":"2024-01-01T00:00:00Z","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layer.diffID)"]}}"#
+                .utf8)
         _ = try put(try scratch.bytes("l.tar.gz"))
         let manifest = ImageManifest(
             config: Descriptor(mediaType: MediaType.config, digest: try put(config), size: Int64(config.count)),
