@@ -12,7 +12,7 @@ import LambdaSupport
 /// libarchive's `raw` format (one entry, bytes passed through) with the gzip filter, which writes
 /// into the file. No temporary uncompressed tar, no second pass.
 ///
-/// What this pins down, measured with libarchive 3.6.2 (`LayerWriterTests`, `LayerInteropTests`):
+/// What this pins down, measured with libarchive 3.6.2 (`LayerWriterTests`, `ImageInteropTests`):
 /// - format `pax_restricted`: an entry whose name and link fit the ustar header (100 + 155 bytes
 ///   of ASCII) is a plain ustar header, with no extended header; one that does not get a `path`
 ///   (or `linkpath`) record and nothing else, because atime and ctime are never set on the entry

@@ -167,6 +167,22 @@ struct ImageUnpackerTests {
             ])
     }
 
+    /// The second line: were a name to get past the unpacker's own checks, libarchive's disk
+    /// writer (SECURE_SYMLINKS) still refuses to write through a planted symlink.
+    @Test func libarchiveRefusesAPathThroughASymlinkOnItsOwn() throws {
+        let scratch = try Scratch()
+        let outside = try scratch.directory("outside")
+        let root = try scratch.directory("root")
+        #expect(symlink(outside, root + "/link") == 0)
+        let layer = try Self.layer(scratch, "direct", [.file("link/file", "escaped")])
+        let reader = try LibArchiveTarReader(path: layer)
+        let header = try #require(try reader.next())
+        #expect(throws: OCIImageError.self) {
+            try reader.extractCurrent(to: root + "/" + header.path, linkTarget: nil, name: header.path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
+
     @Test func theDestinationMustBeEmpty() throws {
         let scratch = try Scratch()
         try scratch.file("root/old", "x")
