@@ -68,6 +68,9 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
         ),
+        // OCI images for Lambda's container-image packaging: deterministic layers and image.tar through
+        // libarchive, read back and unpacked without a container engine.
+        .target(name: "OCIImage", dependencies: ["Archiver", "CArchive", "LambdaSupport"], swiftSettings: strictSettings),
         // ELF inspection without external tools: machine, dynamic needs, symbol versions.
         .target(name: "ELFKit", swiftSettings: strictSettings),
         // Lambda-readiness: runtime profiles and the checks every artifact passes before it is written.
@@ -178,6 +181,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Images read back by skopeo, umoci, bsdtar and Python; crafted tars the unpacker refuses.
+        .testTarget(
+            name: "OCIImageTests", dependencies: ["OCIImage", "Archiver", "LambdaSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ELFKitTests", dependencies: ["ELFKit"],
             // Small real ELF files shared with the fuzzer (scripts/fuzz-elf), read by path.
