@@ -33,6 +33,7 @@ let package = Package(
             name: "LambdaBuild",
             dependencies: [
                 "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport", "GlibcCompat",
+                "OCIImage",
             ],
             swiftSettings: strictSettings
         ),

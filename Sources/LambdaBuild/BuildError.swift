@@ -12,6 +12,11 @@ public enum BuildError: Error, Sendable, Equatable {
     case notALambdaBinary(product: String, path: String, reason: String)
     case checksFailed(products: [String], runtime: String)
     case bundleLibsUnsupported(compiler: String)
+    /// `--output-format image` takes the closure's files from this host or the SDK's sysroot.
+    case imageUnsupported(compiler: String)
+    case imageNotPlanned(product: String)
+    case caBundleMissing(path: String)
+    case imageFlagsWithoutImage(flags: [String])
     /// Writing under `path` failed for want of space on the file system mounted at `mount`.
     case diskFull(path: String, mount: String)
 
@@ -55,6 +60,14 @@ extension BuildError: CustomStringConvertible {
             return "\(products.joined(separator: ", ")) would not start on \(runtime) (see above) and \(products.count == 1 ? "was" : "were") not written; choose a way out above or pass --skip-checks"
         case .bundleLibsUnsupported(let compiler):
             return "--bundle-libs takes libraries from this host, but --compiler \(compiler) links against another system's; use --compiler swiftpm or swift-sdk, or ship the image's libraries with --include lib:DIR"
+        case .imageUnsupported(let compiler):
+            return "--output-format image puts the libraries the bootstrap links into the image, and --compiler \(compiler) links against the container's, which are not on this host; build images with --compiler swiftpm (this host's libraries) or --swift-sdk (the SDK's sysroot)"
+        case .imageNotPlanned(let product):
+            return "internal error: \(product) has no planned image; report this with the command that ran"
+        case .caBundleMissing(let path):
+            return "no CA bundle at \(path) to put in the image (TLS from the function needs one); install ca-certificates, or pass --no-ca-certificates"
+        case .imageFlagsWithoutImage(let flags):
+            return "\(flags.joined(separator: ", ")) \(flags.count == 1 ? "applies" : "apply") to images only; add --output-format image, or drop \(flags.count == 1 ? "it" : "them")"
         case .diskFull(let path, let mount):
             return "the disk is full writing \(path); free space on \(mount) and run again"
         case .notALambdaBinary(let product, let path, let reason):

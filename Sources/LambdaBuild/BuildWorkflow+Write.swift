@@ -71,7 +71,7 @@ extension BuildWorkflow {
     /// slow parts), then commits them all; a failure commits nothing.
     func write(
         _ artifacts: [PlannedArtifact], root: String, lambdaDirectory: String, toolchain: Toolchain, zipOptions: ZipOptions,
-        readiness: Readiness
+        readiness: Readiness, images: ImageStep? = nil
     ) async throws -> (written: [WrittenArtifact], rejected: [WrittenArtifact], failedChecks: [String]) {
         // What killed runs staged here goes first, even when every artifact is up to date.
         Staging.sweepOnce(lambdaDirectory)
@@ -84,7 +84,8 @@ extension BuildWorkflow {
             ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions, compilerArguments: input.passThrough.compilerArguments))
         })
         // An artifact whose inputs did not change since the last run is taken as it is on disk.
-        var staged: [StagedArtifact] = artifacts.compactMap { artifact in
+        // An image is always made again: what it holds (system libraries, CA bundle) is not fingerprinted.
+        var staged: [StagedArtifact] = artifacts.filter { $0.image == nil }.compactMap { artifact in
             state.current(artifact, fingerprint: fingerprints[artifact.product] ?? "")
                 .map { StagedArtifact(upToDate: artifact, record: $0) }
         }
@@ -92,14 +93,29 @@ extension BuildWorkflow {
         if input.verbose, !unchanged.isEmpty {
             context.console.progress("Up to date, not rewritten: \(unchanged.sorted().joined(separator: ", "))")
         }
+        var imageReports: [String: ReadinessReport] = [:]
+        var writtenImages: [String: WrittenImage] = [:]
+        let skipChecks = readiness.skipChecks
         do {
-            try await withThrowingTaskGroup(of: StagedArtifact.self) { group in
+            try await withThrowingTaskGroup(of: (StagedArtifact, ReadinessReport?, WrittenImage?).self) { group in
                 for artifact in artifacts where !unchanged.contains(artifact.product) {
-                    group.addTask { try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions) }
+                    group.addTask {
+                        var item = try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions)
+                        guard artifact.image != nil, let images else { return (item, nil, nil) }
+                        do {
+                            let (report, image) = try images.stage(&item, skipChecks: skipChecks)
+                            return (item, report, image)
+                        } catch {
+                            item.discard()
+                            throw error
+                        }
+                    }
                 }
                 var done = 0
                 let total = artifacts.count - unchanged.count
-                for try await artifact in group {
+                for try await (artifact, report, image) in group {
+                    imageReports[artifact.artifact.product] = report
+                    writtenImages[artifact.artifact.product] = image
                     staged.append(artifact)
                     done += 1
                     context.console.status("Packaging \(done)/\(total): \(artifact.artifact.product)")
@@ -116,7 +132,7 @@ extension BuildWorkflow {
         let reports: [String: ReadinessReport]
         let executables: [String: ELFFile]
         do {
-            (reports, executables) = try readiness.evaluate(staged)
+            (reports, executables) = try readiness.evaluate(staged, images: imageReports)
         } catch {
             staged.forEach { $0.discard() }
             throw error
@@ -144,7 +160,7 @@ extension BuildWorkflow {
                 throw error
             }
         }
-        for item in staged where !unchanged.contains(item.artifact.product) {
+        for item in staged where !unchanged.contains(item.artifact.product) && item.artifact.image == nil {
             state.record(
                 item.artifact, fingerprint: fingerprints[item.artifact.product] ?? "", zip: item.zip,
                 unzippedBytes: item.unzippedBytes)
@@ -160,7 +176,8 @@ extension BuildWorkflow {
                 size: try FileSystem.size(of: executable), path: executable, zip: item.zip,
                 readiness: reports[item.artifact.product],
                 bundledLibraries: readiness.bundles[item.artifact.product]?.libraries.map(\.soname) ?? [],
-                compat: file.flatMap { readiness.compat?.inspect($0, sourceBinary: item.artifact.sourceBinary) })
+                compat: file.flatMap { readiness.compat?.inspect($0, sourceBinary: item.artifact.sourceBinary) },
+                image: writtenImages[item.artifact.product])
         }
         return (committed, rejected, readiness.skipChecks ? [] : failed)
     }

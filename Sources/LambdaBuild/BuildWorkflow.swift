@@ -21,6 +21,8 @@ public struct WrittenArtifact: Sendable, Equatable {
     public var bundledLibraries: [String] = []
     /// What glibc compatibility did to it, when it was on.
     public var compat: ArtifactCompat?
+    /// `--output-format image`: the image written beside it.
+    public var image: WrittenImage?
 }
 
 /// What a run did.
@@ -128,8 +130,9 @@ public struct BuildWorkflow: Sendable {
         // Glibc compatibility changes how each member links: its shim lives in the member's .build.
         for index in members.indices {
             guard let backend = members[index].backend else { continue }
+            // An image brings its own C library: compatibility with a runtime's is asked for only explicitly.
             members[index].compat = try await GlibcCompatStep.prepare(
-                requested: settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
+                requested: settings.outputFormat == .image ? (settings.glibcCompat ?? false) : settings.glibcCompat, backend: backend, target: target, profile: profile, toolchain: toolchain,
                 packageRoot: members[index].package.path, context: context, verbose: input.verbose && index == 0,
                 dryRun: settings.dryRun, sharing: members[..<index].lazy.compactMap(\.compat).last)
             members[index].request.extraArguments = input.passThrough.compilerArguments + (members[index].compat?.swiftBuildArguments ?? [])
@@ -171,6 +174,9 @@ public struct BuildWorkflow: Sendable {
             guard let backend = member.backend else { continue }
             let plan = try Planner.plan(
                 package: member.package, options: member.options, binPath: try await queryBinPath(backend, member.request))
+            if backend.name == .docker, plan.artifacts.contains(where: { $0.image != nil }) {
+                throw BuildError.imageUnsupported(compiler: backend.name.rawValue)
+            }
             let position = members.count > 1 ? "[\(index + 1)/\(members.count)] " : ""
             for build in plan.builds.map({ backend.buildInvocation(for: member.request.building($0.product)) }) {
                 try await progress.step(
@@ -205,9 +211,12 @@ public struct BuildWorkflow: Sendable {
         if settings.bundleLibs {
             readiness.bundles = try bundleLibraries(into: &artifacts, target: target, profile: profile)
         }
+        let images = try imageStep(for: artifacts, backend: members.first?.backend, settings: settings, target: target)
         let (written, rejected, failed) = try await progress.step("Packaging \(artifacts.count) \(artifacts.count == 1 ? "artifact" : "artifacts")", done: "Packaged") {
             do {
-                return try await write(artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions, readiness: readiness)
+                return try await write(
+                    artifacts, root: workspace.root, lambdaDirectory: lambdaDirectory, toolchain: toolchain, zipOptions: zipOptions,
+                    readiness: readiness, images: images)
             } catch {
                 throw BuildError.classifyingDiskFull(error, writing: lambdaDirectory)
             }

@@ -27,6 +27,22 @@ struct GlibcCompatStep: Sendable {
 
     var swiftBuildArguments: [String] { linkage.swiftBuildArguments }
 
+    /// Where the target's libraries are for `backend`: `/` for a host build, the Swift SDK's
+    /// sysroot; nil for a container build (they are the image's). Glibc compatibility reads them
+    /// there, and `--output-format image` copies them from there.
+    static func libraryRoot(backend: any CompilerBackend, target: LambdaTarget, environment: [String: String]) throws -> String? {
+        switch backend.name {
+        case .docker:
+            return nil
+        case .swiftpm:
+            return "/"
+        case .swiftSDK:
+            let sdk = backend as? SwiftSDKBackend
+            let sdksPath = sdk?.sdksPath ?? SwiftSDKSysroot.defaultSDKsPath(environment: environment) ?? ""
+            return try SwiftSDKSysroot.locate(sdk: sdk?.sdk ?? target.triple, triple: target.triple, sdksPath: sdksPath)
+        }
+    }
+
     /// The step for this build, or nil when glibc compatibility is off: asked
     /// off, a musl or docker build, or host libraries within the ceilings.
     /// `earlier`, another workspace member's step, lends its plan when it was
@@ -46,24 +62,17 @@ struct GlibcCompatStep: Sendable {
             return nil
         }
         let root: String
-        switch backend.name {
-        case .docker:
-            guard !explicit else {
-                throw CompatError.notApplicable(reason: "--compiler docker links against the runtime image's own glibc")
-            }
-            return nil
-        case .swiftpm:
-            root = "/"
-        case .swiftSDK:
-            let sdk = backend as? SwiftSDKBackend
-            let sdksPath = sdk?.sdksPath ?? SwiftSDKSysroot.defaultSDKsPath(environment: context.environment) ?? ""
-            do {
-                root = try SwiftSDKSysroot.locate(
-                    sdk: sdk?.sdk ?? target.triple, triple: target.triple, sdksPath: sdksPath)
-            } catch let error as CompatError where !explicit {
-                context.console.progress("note: building without glibc-compat: \(error)")
+        do {
+            guard let found = try libraryRoot(backend: backend, target: target, environment: context.environment) else {
+                guard !explicit else {
+                    throw CompatError.notApplicable(reason: "--compiler docker links against the runtime image's own glibc")
+                }
                 return nil
             }
+            root = found
+        } catch let error as CompatError where !explicit {
+            context.console.progress("note: building without glibc-compat: \(error)")
+            return nil
         }
         guard let clang = toolchain.clang else { throw CompatError.clangNotFound(swift: toolchain.swift) }
 

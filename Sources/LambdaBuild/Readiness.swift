@@ -21,7 +21,10 @@ struct Readiness {
 
     /// The report of each staged artifact, by product.
     /// The executables' ELF data comes back too, so the summary reads each file once.
-    func evaluate(_ staged: [StagedArtifact]) throws -> (reports: [String: ReadinessReport], executables: [String: ELFFile]) {
+    /// An image's report (`images`, by product) replaces the runtime's checks: it brings its own C library.
+    func evaluate(
+        _ staged: [StagedArtifact], images: [String: ReadinessReport] = [:]
+    ) throws -> (reports: [String: ReadinessReport], executables: [String: ELFFile]) {
         var reports: [String: ReadinessReport] = [:]
         var executables: [String: ELFFile] = [:]
         for artifact in staged {
@@ -29,7 +32,8 @@ struct Readiness {
             let facts = ArtifactFacts(
                 executable: executable, bundled: bundles[artifact.artifact.product]?.filesBySoname ?? [:],
                 unzippedBytes: artifact.unzippedBytes, zipBytes: artifact.zip?.size)
-            reports[artifact.artifact.product] = ReadinessCheck.evaluate(facts, target: target, profile: profile)
+            reports[artifact.artifact.product] =
+                images[artifact.artifact.product] ?? ReadinessCheck.evaluate(facts, target: target, profile: profile)
             executables[artifact.artifact.product] = executable
         }
         return (reports, executables)
