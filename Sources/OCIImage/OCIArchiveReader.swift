@@ -74,6 +74,10 @@ public enum OCIArchiveReader {
         guard index.manifests.count == 1, let descriptor = index.manifests.first else {
             throw OCIImageError.manifestCount(index.manifests.count)
         }
+        let indexTypes = [MediaType.index, "application/vnd.docker.distribution.manifest.list.v2+json"]
+        guard !indexTypes.contains(descriptor.mediaType) else {
+            throw OCIImageError.nestedIndex(mediaType: descriptor.mediaType)
+        }
         guard descriptor.mediaType == MediaType.manifest else {
             throw OCIImageError.unsupportedMediaType(descriptor.mediaType, in: "index.json's manifest")
         }

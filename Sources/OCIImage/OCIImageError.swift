@@ -41,6 +41,8 @@ public enum OCIImageError: Error, Sendable, Equatable {
     case sizeMismatch(digest: String, expected: Int64, actual: Int64)
     /// `index.json` lists another number of manifests than one.
     case manifestCount(Int)
+    /// `index.json` points to another index (a multi-architecture image) instead of a manifest.
+    case nestedIndex(mediaType: String)
     /// A media type this reader does not handle, and where it was found.
     case unsupportedMediaType(String, in: String)
     /// An unpack destination that already holds something.
@@ -103,6 +105,9 @@ extension OCIImageError: CustomStringConvertible {
         case .manifestCount(let count):
             return
                 "image.tar holds an index with \(count) manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)"
+        case .nestedIndex(let mediaType):
+            return "image.tar's index points to another index (\(mediaType)); swift-lambda reads single-architecture "
+                + "images (copy one with skopeo copy --override-arch)"
         case .unsupportedMediaType(let mediaType, let place):
             return
                 "\(place) has media type '\(mediaType)', which swift-lambda does not read; convert the image with skopeo copy --format oci"

@@ -75,6 +75,18 @@ import Testing
             OCIImageError.manifestCount(2).description
                 == "image.tar holds an index with 2 manifests; swift-lambda reads single-architecture images (copy one with skopeo copy --override-arch)"
         )
+        let nested = ImageIndex(manifests: [
+            Descriptor(
+                mediaType: MediaType.index, digest: summary.manifestDigest, size: Int64(summary.manifestBytes.count))
+        ])
+        try Data(try CanonicalJSON.encode(nested)).write(to: URL(fileURLWithPath: scratch.path("nested.json")))
+        try FileManager.default.copyItem(atPath: layout, toPath: scratch.path("nested"))
+        try FileManager.default.removeItem(atPath: scratch.path("nested/index.json"))
+        try FileManager.default.moveItem(atPath: scratch.path("nested.json"), toPath: scratch.path("nested/index.json"))
+        #expect(throws: OCIImageError.nestedIndex(mediaType: MediaType.index)) {
+            try OCIArchiveReader.read(layout: scratch.path("nested"))
+        }
+
         _ = try ExternalTool.run("tar", ["-cf", scratch.path("two.tar"), "-C", layout, "."])
         #expect(throws: OCIImageError.manifestCount(2)) {
             try OCIArchiveReader.read(archive: scratch.path("two.tar"), unpackingInto: scratch.path("read"))
