@@ -27,6 +27,26 @@ enum JSONMessages {
         var bundled_libraries: [String]
         /// False for an artifact that failed the checks and was not written.
         var written = true
+        var image: Image? = nil
+    }
+
+    /// `--output-format image`: the image.tar, its name and manifest digest, sizes, where it was pushed.
+    struct Image: Encodable {
+        var path: String
+        var reference: String
+        var digest: String
+        var compressed_size: Int64
+        var uncompressed_size: Int64
+        var pushed: String?
+
+        init(_ image: WrittenImage) {
+            path = image.path
+            reference = image.reference
+            digest = image.manifestDigest
+            compressed_size = image.compressedSize
+            uncompressed_size = image.uncompressedSize
+            pushed = image.pushed
+        }
     }
 
     struct Checks: Encodable {
@@ -120,6 +140,7 @@ enum JSONMessages {
         var strip: Bool
         var files: [PlannedFile]
         var zip_path: String?
+        var image_path: String?
     }
 
     /// A bundle or include: where it goes and where it comes from.
@@ -138,7 +159,7 @@ enum JSONMessages {
                     source: artifact.sourceBinary, strip: artifact.stripsSymbols,
                     files: artifact.bundles.map { PlannedFile(path: "\(artifact.root)/\(artifact.layout.bundlePath($0))", source: $0.source) }
                         + artifact.includes.map { PlannedFile(path: "\(artifact.root)/\($0.destination)", source: $0.source) },
-                    zip_path: artifact.zip?.path)
+                    zip_path: artifact.zip?.path, image_path: artifact.image)
             }))
     }
 
@@ -166,7 +187,7 @@ enum JSONMessages {
                         libraries: report.libraries.map { Library(soname: $0.soname, bundled: $0.bundled) },
                         findings: report.findings.map { Message(severity: $0.severity == .error ? "error" : "warning", message: $0.description) })
                 },
-                bundled_libraries: artifact.bundledLibraries, written: written))
+                bundled_libraries: artifact.bundledLibraries, written: written, image: artifact.image.map(Image.init)))
         }
         lines.append(encode(Summary(
             success: failed.isEmpty, configuration: configuration, target: target.triple, artifacts: artifacts.count,

@@ -34,6 +34,9 @@ struct PlanRenderer {
                 let parts = [zip.layout.executable] + artifact.bundles.map(zip.layout.bundlePath) + artifact.includes.map(\.destination)
                 lines.append("    \(context.displayPath(zip.path))  <- zip of \(parts.joined(separator: ", "))")
             }
+            if let image = artifact.image {
+                lines.append("    \(context.displayPath(image))  <- OCI image: the bootstrap's ELF closure, then \(artifact.layout.executable) and its files under /var/task")
+            }
         }
         return lines
     }
@@ -57,7 +60,10 @@ struct SummaryRenderer {
             let size = Self.formatSize(artifact.size).padding(to: 9, left: true)
             lines.append("  \(name)  \(artifact.architecture.padding(to: 6))  \(size)  \(context.displayPath(artifact.path))")
             let indent = String(repeating: " ", count: nameWidth)
-            if let report = artifact.readiness {
+            if let report = artifact.readiness, artifact.image != nil {
+                let verdict = report.passed ? "image checks passed" : "image checks FAILED (written with --skip-checks)"
+                lines.append("  \(indent)  \(verdict): every library and symbol version the bootstrap needs is inside the image")
+            } else if let report = artifact.readiness {
                 let libraries = report.libraries.map { $0.bundled ? "\($0.soname) (bundled)" : $0.soname }
                 let verdict = report.passed ? "checks passed" : "checks FAILED (written with --skip-checks)"
                 lines.append("  \(indent)  \(verdict); needs \(report.highestGLIBC ?? "no glibc"), \(report.highestGLIBCXX ?? "no libstdc++"); libraries: \(libraries.isEmpty ? "none (static)" : libraries.joined(separator: ", "))")
@@ -69,6 +75,13 @@ struct SummaryRenderer {
             }
             if !artifact.bundledLibraries.isEmpty {
                 lines.append("  \(indent)  bundled in \(ArtifactLayout.libraryDirectory)/: \(artifact.bundledLibraries.joined(separator: ", "))")
+            }
+            if let image = artifact.image {
+                let size = Self.formatSize(image.compressedSize).padding(to: 9, left: true)
+                lines.append(
+                    "  \(indent)  \("image".padding(to: 6))  \(size)  \(context.displayPath(image.path))  (\(image.reference), \(Self.formatSize(image.uncompressedSize)) unpacked)")
+                lines.append("  \(indent)  digest \(image.manifestDigest)")
+                if let pushed = image.pushed { lines.append("  \(indent)  pushed \(pushed)") }
             }
             if let zip = artifact.zip {
                 let zipSize = Self.formatSize(zip.size).padding(to: 9, left: true)

@@ -144,3 +144,14 @@ extension RootedTree {
             && FileSystem.kind(of: normalised, followingSymlinks: true) != nil
     }
 }
+
+/// Paths of a root on disk (an unpacked image) as a process chrooted there sees them, for
+/// running an image's entrypoint without a container engine.
+public enum RootedPaths {
+    /// Where `path`, read inside `root` (links resolved there, `..` stopping at it), lies on this
+    /// machine; nil when it does not exist there.
+    public static func hostPath(of path: String, inside root: String) -> String? {
+        guard let resolution = RootedTree.disk(root: root).resolve(path) else { return nil }
+        return RootedTree.diskPath(of: resolution.path, root: root)
+    }
+}

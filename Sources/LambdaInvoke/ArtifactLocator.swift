@@ -17,6 +17,8 @@ public struct PreparedArtifacts: Sendable {
     public var extensions: [(name: String, executable: String)]
     /// The temporary directory holding unpacked zips, if any.
     public var temporaryDirectory: String?
+    /// How the function starts: its bootstrap, or an image's entrypoint.
+    public var launch: FunctionLaunch = .direct
 
     public init(
         function: String, taskRoot: String, optRoot: String, extensions: [(name: String, executable: String)] = [],

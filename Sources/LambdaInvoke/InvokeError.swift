@@ -16,6 +16,10 @@ public enum InvokeError: Error, Sendable, Equatable {
     /// `--flattened`, but no `<dir>/bootstrap` (or `bootstrap.zip`).
     case flattenedMissing(function: String, path: String, zip: Bool)
     case notExecutable(path: String, permissions: UInt32, fromZip: Bool)
+    /// `--image`: the image cannot be run as it is.
+    case imageMissing(function: String, path: String)
+    case imageUnusable(reason: String)
+    case imageArchitecture(image: String, host: String)
     case invalidEnvironment(String)
     case reservedEnvironment(String)
     case invalidPayload(source: String, reason: String)
@@ -65,6 +69,12 @@ extension InvokeError: CustomStringConvertible {
         case .notExecutable(let path, let permissions, let fromZip):
             let mode = String(permissions, radix: 8)
             return "\(path) is not executable (mode \(mode)\(fromZip ? " in the zip" : "")); Lambda would fail with Runtime.InvalidEntrypoint. Rebuild it with swift-lambda build"
+        case .imageMissing(let function, let path):
+            return "no image of \(function) at \(path); build it with swift-lambda build --output-format image --product \(function)"
+        case .imageUnusable(let reason):
+            return "the image cannot run: \(reason); rebuild it with swift-lambda build --output-format image"
+        case .imageArchitecture(let image, let host):
+            return "the image is \(image) and this machine \(host), and --image runs it with this machine's processor; build it for this machine, or run it with --container-cli where an engine emulates \(image)"
         case .invalidEnvironment(let assignment):
             return "--env '\(assignment)' is not KEY=VALUE; write it as --env NAME=value"
         case .reservedEnvironment(let key):
