@@ -10,6 +10,10 @@ public struct RegistryLogin: Sendable {
     /// `--profile` and `--endpoint-url` handling; nil leaves ECR hosts to the Docker config.
     public var awsClient: (@Sendable (_ region: String) async throws -> AWSClient)?
 
+    /// ECR logins fetched so far, shared by every copy of this login: a build pushing ten
+    /// functions to one ECR registry asks for one token, not ten (each lasts 12 hours).
+    private let fetched = FetchedLogins()
+
     public init(dockerConfig: DockerConfig, awsClient: (@Sendable (_ region: String) async throws -> AWSClient)? = nil) {
         self.dockerConfig = dockerConfig
         self.awsClient = awsClient
@@ -26,11 +30,14 @@ public struct RegistryLogin: Sendable {
 
     /// `registry`'s login; nil when there is none to be had.
     func credentials(for registry: String) async throws -> RegistryCredentials? {
+        if let cached = fetched.value(for: registry) { return cached }
         if let (api, account) = try await ecr(registry) {
             let authorization = try await api.authorization(registryID: account)
-            return RegistryCredentials(
+            let credentials = RegistryCredentials(
                 username: authorization.username, password: authorization.password,
                 source: "ECR GetAuthorizationToken (account \(account), region \(api.client.region))")
+            fetched.store(credentials, for: registry)
+            return credentials
         }
         return try dockerConfig.credentials(for: registry)
     }
@@ -48,4 +55,13 @@ public struct RegistryLogin: Sendable {
         return
             "add \"auths\": {\"\(key)\": {\"auth\": \"<base64 of user:password>\"}} to \(dockerConfig.path) (docker login \(registry) does), or set DOCKER_CONFIG to the directory of one that has it"
     }
+}
+
+/// ECR logins by registry, behind a lock (pushes may run in parallel).
+private final class FetchedLogins: @unchecked Sendable {
+    private let lock = NSLock()
+    private var logins: [String: RegistryCredentials] = [:]
+
+    func value(for registry: String) -> RegistryCredentials? { lock.withLock { logins[registry] } }
+    func store(_ credentials: RegistryCredentials, for registry: String) { lock.withLock { logins[registry] = credentials } }
 }

@@ -58,11 +58,18 @@ import Testing
             #expect(authorization.username == "AWS")
             #expect(authorization.password == "\(Self.account)-auth-token")
             #expect(authorization.proxyEndpoint == "https://\(Self.host)")
-            let login = RegistryLogin(dockerConfig: DockerConfig(path: "/none", exists: false), awsClient: { Self.client(moto.endpoint, region: $0) })
+            let calls = Locked(0)
+            let counting = Recording(CurlTransport(defaultTimeout: 30)) { _ in calls.withLock { $0 += 1 } }
+            let login = RegistryLogin(
+                dockerConfig: DockerConfig(path: "/none", exists: false), awsClient: { Self.client(moto.endpoint, region: $0, transport: counting) })
             let credentials = try await login.credentials(for: Self.host)
             #expect(credentials == RegistryCredentials(
                 username: "AWS", password: "\(Self.account)-auth-token",
                 source: "ECR GetAuthorizationToken (account \(Self.account), region \(MotoServer.region))"))
+            // A second push with the same login asks ECR no more.
+            let copy = login
+            #expect(try await copy.credentials(for: Self.host) == credentials)
+            #expect(calls.withLock { $0 } == 1)
         }
     }
 
