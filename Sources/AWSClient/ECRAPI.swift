@@ -58,7 +58,9 @@ public struct ECRAPI: Sendable {
     }
 
     /// One JSON 1.1 call: POST / with the operation in `X-Amz-Target`.
-    func call<Answer: Decodable>(_ operation: String, _ body: [String: JSONValue], as answer: Answer.Type) async throws -> Answer {
+    func call<Answer: Decodable>(_ operation: String, _ body: [String: JSONValue], as answer: Answer.Type) async throws
+        -> Answer
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let response = try await client.send(
@@ -81,11 +83,13 @@ public struct ECRAPI: Sendable {
         if let registryID { body["registryIds"] = .array([.string(registryID)]) }
         let answer = try await call("GetAuthorizationToken", body, as: AuthorizationResponse.self)
         guard let data = answer.authorizationData?.first, let token = data.authorizationToken else {
-            throw AWSError.malformedResponse(service: .ecr, operation: "GetAuthorizationToken", reason: "no authorizationData in the answer")
+            throw AWSError.malformedResponse(
+                service: .ecr, operation: "GetAuthorizationToken", reason: "no authorizationData in the answer")
         }
         guard let (username, password) = Authorization.decode(token: token) else {
             throw AWSError.malformedResponse(
-                service: .ecr, operation: "GetAuthorizationToken", reason: "authorizationToken is not base64 of user:password")
+                service: .ecr, operation: "GetAuthorizationToken",
+                reason: "authorizationToken is not base64 of user:password")
         }
         return Authorization(
             username: username, password: password, expiresAt: data.expiresAt.map { Date(timeIntervalSince1970: $0) },

@@ -32,7 +32,10 @@ public struct AuthChallenge: Sendable, Equatable {
                 scanner.skip { $0 == " " || $0 == "\t" }
                 let mark = scanner.position
                 guard let name = scanner.token() else {
-                    if scanner.peek == "," { scanner.advance(); continue }
+                    if scanner.peek == "," {
+                        scanner.advance()
+                        continue
+                    }
                     break
                 }
                 scanner.skip { $0 == " " || $0 == "\t" }
@@ -43,7 +46,8 @@ public struct AuthChallenge: Sendable, Equatable {
                 }
                 scanner.advance()
                 scanner.skip { $0 == " " || $0 == "\t" }
-                challenge.parameters[name.lowercased()] = scanner.peek == "\"" ? scanner.quoted() : (scanner.token() ?? "")
+                challenge.parameters[name.lowercased()] =
+                    scanner.peek == "\"" ? scanner.quoted() : (scanner.token() ?? "")
                 scanner.skip { $0 == " " || $0 == "\t" }
                 if scanner.peek == "," { scanner.advance() }
             }

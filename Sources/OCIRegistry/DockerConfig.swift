@@ -37,7 +37,8 @@ public struct DockerConfig: Sendable, Equatable {
         public var password: String?
         public var identitytoken: String?
 
-        public init(auth: String? = nil, username: String? = nil, password: String? = nil, identitytoken: String? = nil) {
+        public init(auth: String? = nil, username: String? = nil, password: String? = nil, identitytoken: String? = nil)
+        {
             self.auth = auth
             self.username = username
             self.password = password
@@ -51,7 +52,10 @@ public struct DockerConfig: Sendable, Equatable {
         var credHelpers: [String: String]?
     }
 
-    public init(path: String, exists: Bool = true, auths: [String: Entry] = [:], credsStore: String? = nil, credHelpers: [String: String] = [:]) {
+    public init(
+        path: String, exists: Bool = true, auths: [String: Entry] = [:], credsStore: String? = nil,
+        credHelpers: [String: String] = [:]
+    ) {
         self.path = path
         self.exists = exists
         self.auths = auths
@@ -114,16 +118,21 @@ public struct DockerConfig: Sendable, Equatable {
             guard let data = Data(base64Encoded: auth), let text = String(data: data, encoding: .utf8),
                 let colon = text.firstIndex(of: ":")
             else {
-                throw RegistryError.badDockerConfig(path: path, reason: "auths \"\(key)\".auth is not base64 of user:password")
+                throw RegistryError.badDockerConfig(
+                    path: path, reason: "auths \"\(key)\".auth is not base64 of user:password")
             }
-            return RegistryCredentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]), source: source)
+            return RegistryCredentials(
+                username: String(text[..<colon]), password: String(text[text.index(after: colon)...]), source: source)
         }
         if let username = entry.username, let password = entry.password, !username.isEmpty {
             return RegistryCredentials(username: username, password: password, source: source)
         }
         if entry.identitytoken != nil {
             throw RegistryError.badDockerConfig(
-                path: path, reason: "auths \"\(key)\" holds only an identitytoken (an OAuth login), which swift-lambda cannot use; add \"auth\": base64 of user:password")
+                path: path,
+                reason:
+                    "auths \"\(key)\" holds only an identitytoken (an OAuth login), which swift-lambda cannot use; add \"auth\": base64 of user:password"
+            )
         }
         // Docker leaves `{}` here when the login itself is in a credential helper.
         return nil
@@ -131,6 +140,7 @@ public struct DockerConfig: Sendable, Equatable {
 
     /// The credential helper that would hold `registry`'s login, for the error that says why none was found.
     public func helper(for registry: String) -> String? {
-        credHelpers.first { RegistryHost.normalizedConfigKey($0.key) == RegistryHost.configKey(registry) }?.value ?? credsStore
+        credHelpers.first { RegistryHost.normalizedConfigKey($0.key) == RegistryHost.configKey(registry) }?.value
+            ?? credsStore
     }
 }

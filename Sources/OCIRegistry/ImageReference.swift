@@ -12,7 +12,9 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     public var requestedScheme: RegistryScheme?
 
     /// Checks every part; `subject` prefixes the error (the flag and what it was given).
-    public init(registry: String, repository: String, tag: String = "latest", requestedScheme: RegistryScheme? = nil) throws {
+    public init(registry: String, repository: String, tag: String = "latest", requestedScheme: RegistryScheme? = nil)
+        throws
+    {
         let subject = "image '\(registry)/\(repository):\(tag)'"
         self.registry = try ImageReference.checkedRegistry(registry, subject: subject)
         for component in repository.split(separator: "/", omittingEmptySubsequences: false) {
@@ -40,9 +42,13 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         var host = Substring(text)
         var port: Substring?
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw ImageReferenceError.badRegistry(subject: subject, registry: text) }
+            guard let close = text.firstIndex(of: "]") else {
+                throw ImageReferenceError.badRegistry(subject: subject, registry: text)
+            }
             let address = text[text.index(after: text.startIndex)..<close]
-            guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), address.contains(":") else {
+            guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
+                address.contains(":")
+            else {
                 throw ImageReferenceError.badRegistry(subject: subject, registry: text)
             }
             host = text[...close]
@@ -58,7 +64,8 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             }
             let labels = host.split(separator: ".", omittingEmptySubsequences: false)
             let validLabel = { (label: Substring) in
-                !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+                !label.isEmpty && label.count <= 63
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
                     && label.first != "-" && label.last != "-"
             }
             guard !host.isEmpty, labels.allSatisfy(validLabel) else {
@@ -71,7 +78,9 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             }
         }
         if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCIIDigit), let number = Int(port), (1...65535).contains(number) else {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCIIDigit), let number = Int(port),
+                (1...65535).contains(number)
+            else {
                 throw ImageReferenceError.badPort(subject: subject, port: String(port))
             }
         }
@@ -82,7 +91,10 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// `.`, one or two `_`, or any number of `-`.
     static func isPathComponent(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        let isAlphanumeric = { (byte: UInt8) in (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        let isAlphanumeric = { (byte: UInt8) in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
         var index = 0
         while true {
             let runStart = index
@@ -94,18 +106,23 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             let separator = bytes[separatorStart..<index]
             let valid =
                 separator.elementsEqual([UInt8(ascii: ".")]) || separator.elementsEqual([UInt8(ascii: "_")])
-                || separator.elementsEqual([UInt8(ascii: "_"), UInt8(ascii: "_")]) || separator.allSatisfy { $0 == UInt8(ascii: "-") }
+                || separator.elementsEqual([UInt8(ascii: "_"), UInt8(ascii: "_")])
+                || separator.allSatisfy { $0 == UInt8(ascii: "-") }
             guard valid else { return false }
         }
     }
 
     static func checkPathComponent(_ component: String, subject: String) throws {
-        guard isPathComponent(component) else { throw ImageReferenceError.badPathComponent(subject: subject, component: component) }
+        guard isPathComponent(component) else {
+            throw ImageReferenceError.badPathComponent(subject: subject, component: component)
+        }
     }
 
     /// `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
     public static func isTag(_ text: String) -> Bool {
-        let allowed = { (character: Character) in character.isASCII && (character.isLetter || character.isNumber || character == "_") }
+        let allowed = { (character: Character) in
+            character.isASCII && (character.isLetter || character.isNumber || character == "_")
+        }
         guard let first = text.first, allowed(first), text.count <= 128 else { return false }
         return text.dropFirst().allSatisfy { allowed($0) || $0 == "." || $0 == "-" }
     }

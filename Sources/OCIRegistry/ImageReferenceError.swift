@@ -28,7 +28,9 @@ public enum ImageReferenceError: Error, Sendable, Equatable, CustomStringConvert
         case .badPort(let subject, let port):
             return "\(subject): '\(port)' is not a port (1 to 65535); \(Self.example)"
         case .badPathComponent(let subject, let component):
-            let shown = component.isEmpty ? "an empty path component (two '/' in a row)" : "'\(component)' is not a repository path component"
+            let shown =
+                component.isEmpty
+                ? "an empty path component (two '/' in a row)" : "'\(component)' is not a repository path component"
             return "\(subject): \(shown); use \(Self.componentRule)"
         case .badTag(let tag):
             return
@@ -37,7 +39,8 @@ public enum ImageReferenceError: Error, Sendable, Equatable, CustomStringConvert
             return
                 "function '\(name)' cannot name an image repository, even lower-cased ('\(name.lowercased())'); repository names use \(Self.componentRule): rename the product"
         case .tooLong(let subject, let length):
-            return "\(subject): the image name is \(length) characters, over the registry limit of 255; use a shorter namespace"
+            return
+                "\(subject): the image name is \(length) characters, over the registry limit of 255; use a shorter namespace"
         }
     }
 }

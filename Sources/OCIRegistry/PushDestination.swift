@@ -59,6 +59,7 @@ public struct PushDestination: Sendable, Hashable, CustomStringConvertible {
         let name = try Self.repositoryName(for: function)
         try ImageReference.checkTag(tag ?? "latest")
         return try ImageReference(
-            registry: registry, repository: namespace.map { "\($0)/\(name)" } ?? name, tag: tag ?? "latest", requestedScheme: requestedScheme)
+            registry: registry, repository: namespace.map { "\($0)/\(name)" } ?? name, tag: tag ?? "latest",
+            requestedScheme: requestedScheme)
     }
 }

@@ -67,7 +67,8 @@ public struct PushableImage: Sendable {
                 do {
                     data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
                 } catch {
-                    throw RegistryError.badImage("blob \(digest) cannot be read from \(path) (\(error.localizedDescription))")
+                    throw RegistryError.badImage(
+                        "blob \(digest) cannot be read from \(path) (\(error.localizedDescription))")
                 }
             }
             guard Int64(data.count) == size else {
@@ -119,7 +120,8 @@ public struct PushReport: Sendable, Equatable {
     public var createdRepository: Bool
 
     public init(
-        reference: ImageReference, manifestDigest: String, uploaded: [String], alreadyPresent: [String], bytesSent: Int64,
+        reference: ImageReference, manifestDigest: String, uploaded: [String], alreadyPresent: [String],
+        bytesSent: Int64,
         createdRepository: Bool = false
     ) {
         self.reference = reference

@@ -15,7 +15,8 @@ public struct RegistryClient: Sendable {
     public var trace: (@Sendable (String) -> Void)?
 
     public init(
-        transport: any HTTPTransport = CurlTransport(), login: RegistryLogin = .anonymous, insecureRegistry: Bool = false,
+        transport: any HTTPTransport = CurlTransport(), login: RegistryLogin = .anonymous,
+        insecureRegistry: Bool = false,
         trace: (@Sendable (String) -> Void)? = nil
     ) {
         self.transport = transport
@@ -26,18 +27,21 @@ public struct RegistryClient: Sendable {
 
     public static let manifestAccept = [
         "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
-        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
     ]
 
     /// Pushes `image` to `reference`: blobs first (a registry refuses a manifest naming blobs it
     /// lacks), each blob once, then the index's children by digest, then the manifest by tag.
     public func push(_ image: PushableImage, to reference: ImageReference) async throws -> PushReport {
         try image.validate()
-        let scheme = try RegistryScheme.choose(for: reference.registry, requested: reference.requestedScheme, insecure: insecureRegistry)
+        let scheme = try RegistryScheme.choose(
+            for: reference.registry, requested: reference.requestedScheme, insecure: insecureRegistry)
         var session = RegistrySession(
             transport: transport, login: login, insecure: insecureRegistry, trace: trace, registry: reference.registry,
             repository: reference.repository, scheme: scheme)
-        var report = PushReport(reference: reference, manifestDigest: image.manifest.digest, uploaded: [], alreadyPresent: [], bytesSent: 0)
+        var report = PushReport(
+            reference: reference, manifestDigest: image.manifest.digest, uploaded: [], alreadyPresent: [], bytesSent: 0)
         var seen = Set<String>()
         for blob in image.blobs where seen.insert(blob.digest).inserted {
             if try await exists(blob, in: &session, reference: reference) {
@@ -60,7 +64,9 @@ public struct RegistryClient: Sendable {
 
     // MARK: - The steps
 
-    func exists(_ blob: PushableImage.Blob, in session: inout RegistrySession, reference: ImageReference) async throws -> Bool {
+    func exists(_ blob: PushableImage.Blob, in session: inout RegistrySession, reference: ImageReference) async throws
+        -> Bool
+    {
         let response = try await session.send("HEAD", session.url("blobs/\(blob.digest)"))
         switch response.status {
         case 200..<300, 307, 308: return true  // a redirect points at where the blob is stored
@@ -70,7 +76,9 @@ public struct RegistryClient: Sendable {
     }
 
     /// Returns whether the repository had to be created first.
-    func upload(_ blob: PushableImage.Blob, in session: inout RegistrySession, reference: ImageReference) async throws -> Bool {
+    func upload(_ blob: PushableImage.Blob, in session: inout RegistrySession, reference: ImageReference) async throws
+        -> Bool
+    {
         let bytes = try blob.contents()
         var created = false
         var started = try await session.send("POST", session.url("blobs/uploads/"))
@@ -80,9 +88,11 @@ public struct RegistryClient: Sendable {
             started = try await session.send("POST", session.url("blobs/uploads/"))
         }
         guard started.status == 202 else {
-            throw failure(started, operation: "starting the upload of \(blob.digest)", reference: reference, session: session)
+            throw failure(
+                started, operation: "starting the upload of \(blob.digest)", reference: reference, session: session)
         }
-        let location = try session.resolve(location: started.headers["location"] ?? "", operation: "starting the upload of \(blob.digest)")
+        let location = try session.resolve(
+            location: started.headers["location"] ?? "", operation: "starting the upload of \(blob.digest)")
         // At least 1 MB/s before a layer's upload is given up on, and never under the usual 5 minutes.
         let timeout = max(300, Double(blob.size) / 1_000_000)
         let finished = try await session.send(
@@ -96,18 +106,25 @@ public struct RegistryClient: Sendable {
 
     /// PUTs a manifest under `tagOrDigest`; returns its digest, checked against the registry's
     /// `Docker-Content-Digest` when it sends one.
-    func put(_ manifest: PushableImage.Manifest, as tagOrDigest: String, in session: inout RegistrySession, reference: ImageReference)
+    func put(
+        _ manifest: PushableImage.Manifest, as tagOrDigest: String, in session: inout RegistrySession,
+        reference: ImageReference
+    )
         async throws -> String
     {
         let response = try await session.send(
             "PUT", session.url("manifests/\(tagOrDigest)"), headers: [HTTPHeader("Content-Type", manifest.mediaType)],
             body: manifest.bytes)
         guard (200..<300).contains(response.status) else {
-            throw failure(response, operation: "PUT manifest \(reference.repository):\(tagOrDigest)", reference: reference, session: session)
+            throw failure(
+                response, operation: "PUT manifest \(reference.repository):\(tagOrDigest)", reference: reference,
+                session: session)
         }
         let digest = manifest.digest
         if let answered = response.headers["docker-content-digest"], !answered.isEmpty, answered != digest {
-            throw RegistryError.digestMismatch(reference: "\(reference.registry)/\(reference.repository):\(tagOrDigest)", sent: digest, answered: answered)
+            throw RegistryError.digestMismatch(
+                reference: "\(reference.registry)/\(reference.repository):\(tagOrDigest)", sent: digest,
+                answered: answered)
         }
         return digest
     }
@@ -119,7 +136,9 @@ public struct RegistryClient: Sendable {
             if let (_, region) = RegistryHost.ecr(reference.registry) {
                 throw RegistryError.repositoryMissing(
                     reference: shown,
-                    message: "ECR does not create repositories on push; run aws ecr create-repository --repository-name \(reference.repository) --region \(region)")
+                    message:
+                        "ECR does not create repositories on push; run aws ecr create-repository --repository-name \(reference.repository) --region \(region)"
+                )
             }
             throw RegistryError.repositoryMissing(reference: shown, message: message)
         }
@@ -128,7 +147,9 @@ public struct RegistryClient: Sendable {
     }
 
     /// An error answer as a `RegistryError`, by what the status says to do.
-    func failure(_ response: HTTPResponse, operation: String, reference: ImageReference, session: RegistrySession) -> RegistryError {
+    func failure(_ response: HTTPResponse, operation: String, reference: ImageReference, session: RegistrySession)
+        -> RegistryError
+    {
         let (codes, message) = Self.errors(in: response.body)
         if response.status == 403 || codes.contains("DENIED") {
             return .denied(reference: reference.description, source: session.credentials?.source, message: message)
@@ -136,7 +157,8 @@ public struct RegistryClient: Sendable {
         if response.status == 404, codes.contains("NAME_UNKNOWN") {
             return .repositoryMissing(reference: "\(reference.registry)/\(reference.repository)", message: message)
         }
-        return .failed(operation: "\(operation) on \(reference.registry)", status: response.status, codes: codes, message: message)
+        return .failed(
+            operation: "\(operation) on \(reference.registry)", status: response.status, codes: codes, message: message)
     }
 
     /// The distribution API's error body, `{"errors":[{"code":..,"message":..}]}`: the codes, and

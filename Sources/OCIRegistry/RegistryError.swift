@@ -50,19 +50,24 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .loginRequired(let registry, let challenge, let advice):
             return "\(registry) asks for a login (\(challenge)) and none was found: \(advice)"
         case .loginRefused(let registry, let source, let message):
-            return "\(registry) refused the login from \(source)\(Self.said(message)); check the user name and password there (docker login \(registry))"
+            return
+                "\(registry) refused the login from \(source)\(Self.said(message)); check the user name and password there (docker login \(registry))"
         case .unsupportedChallenge(let registry, let header):
-            return "\(registry) asks for an authentication this tool does not speak (WWW-Authenticate: \(header)); only Basic and Bearer are supported"
+            return
+                "\(registry) asks for an authentication this tool does not speak (WWW-Authenticate: \(header)); only Basic and Bearer are supported"
         case .tokenFailed(let realm, let status, let message):
             let what = status == 401 || status == 403 ? "refused the login" : "answered \(status)"
-            return "the token service \(realm) \(what)\(Self.said(message)); check the login for the registry in the Docker config (docker login)"
+            return
+                "the token service \(realm) \(what)\(Self.said(message)); check the login for the registry in the Docker config (docker login)"
         case .denied(let reference, let source, let message):
             let who = source.map { "the login from \($0)" } ?? "an anonymous push"
-            return "pushing \(reference) was denied\(Self.said(message)); \(who) may not push there: use a login with push access to the repository"
+            return
+                "pushing \(reference) was denied\(Self.said(message)); \(who) may not push there: use a login with push access to the repository"
         case .repositoryMissing(let reference, let message):
             return "the repository of \(reference) does not exist\(Self.said(message)); create it in the registry first"
         case .failed(let operation, let status, let codes, let message):
-            let said = ([codes.joined(separator: ", ")].filter { !$0.isEmpty } + [message].filter { !$0.isEmpty }).joined(separator: ": ")
+            let said = ([codes.joined(separator: ", ")].filter { !$0.isEmpty } + [message].filter { !$0.isEmpty })
+                .joined(separator: ": ")
             let base = "\(operation) failed with \(status)\(said.isEmpty ? "" : " (\(said))")"
             switch status {
             case 429: return "\(base); the registry is rate-limiting: retry later"
@@ -71,9 +76,11 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
             default: return "\(base); check the registry's documentation for this error"
             }
         case .badLocation(let operation, let location):
-            return "\(operation) answered a Location that is not a URL ('\(location)'); the registry is not speaking the OCI distribution API"
+            return
+                "\(operation) answered a Location that is not a URL ('\(location)'); the registry is not speaking the OCI distribution API"
         case .digestMismatch(let reference, let sent, let answered):
-            return "the registry stored \(reference) as \(answered), not the \(sent) sent; a proxy may have changed it: push again, or without the proxy"
+            return
+                "the registry stored \(reference) as \(answered), not the \(sent) sent; a proxy may have changed it: push again, or without the proxy"
         case .badImage(let reason):
             return "cannot push the image: \(reason); rebuild it"
         }

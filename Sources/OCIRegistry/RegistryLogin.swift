@@ -14,13 +14,15 @@ public struct RegistryLogin: Sendable {
     /// functions to one ECR registry asks for one token, not ten (each lasts 12 hours).
     private let fetched = FetchedLogins()
 
-    public init(dockerConfig: DockerConfig, awsClient: (@Sendable (_ region: String) async throws -> AWSClient)? = nil) {
+    public init(dockerConfig: DockerConfig, awsClient: (@Sendable (_ region: String) async throws -> AWSClient)? = nil)
+    {
         self.dockerConfig = dockerConfig
         self.awsClient = awsClient
     }
 
     /// No logins at all: anonymous pushes only (a registry that asks for one fails with the way out).
-    public static let anonymous = RegistryLogin(dockerConfig: DockerConfig(path: "~/.docker/config.json", exists: false))
+    public static let anonymous = RegistryLogin(
+        dockerConfig: DockerConfig(path: "~/.docker/config.json", exists: false))
 
     /// The ECR API for `registry`, when it is an ECR host and AWS is set up.
     func ecr(_ registry: String) async throws -> (api: ECRAPI, account: String)? {
@@ -50,7 +52,8 @@ public struct RegistryLogin: Sendable {
                 "\(dockerConfig.path) keeps its logins in the credential helper docker-credential-\(helper), which swift-lambda does not run; add \"auths\": {\"\(key)\": {\"auth\": \"<base64 of user:password>\"}} there"
         }
         if RegistryHost.ecr(registry) != nil {
-            return "ECR logins come from AWS: set AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID) with ecr:GetAuthorizationToken"
+            return
+                "ECR logins come from AWS: set AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID) with ecr:GetAuthorizationToken"
         }
         return
             "add \"auths\": {\"\(key)\": {\"auth\": \"<base64 of user:password>\"}} to \(dockerConfig.path) (docker login \(registry) does), or set DOCKER_CONFIG to the directory of one that has it"
@@ -63,5 +66,7 @@ private final class FetchedLogins: @unchecked Sendable {
     private var logins: [String: RegistryCredentials] = [:]
 
     func value(for registry: String) -> RegistryCredentials? { lock.withLock { logins[registry] } }
-    func store(_ credentials: RegistryCredentials, for registry: String) { lock.withLock { logins[registry] = credentials } }
+    func store(_ credentials: RegistryCredentials, for registry: String) {
+        lock.withLock { logins[registry] = credentials }
+    }
 }

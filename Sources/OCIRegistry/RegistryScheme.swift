@@ -10,7 +10,8 @@ public enum RegistryScheme: String, Sendable, Hashable, CaseIterable {
     /// loopback and `insecure`, else HTTPS. With `insecure` there is no TLS at all (not TLS
     /// without verification): the transport offers no unverified TLS, and a registry set up
     /// without certificates, the common case, speaks only HTTP.
-    public static func choose(for registry: String, requested: RegistryScheme?, insecure: Bool) throws -> RegistryScheme {
+    public static func choose(for registry: String, requested: RegistryScheme?, insecure: Bool) throws -> RegistryScheme
+    {
         switch requested {
         case .https: return .https
         case .http:
@@ -26,7 +27,8 @@ public enum RegistryScheme: String, Sendable, Hashable, CaseIterable {
         let host = RegistryHost.hostPart(of: registry).lowercased()
         if host == "localhost" || host == "[::1]" || host == "::1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) }
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) }
     }
 }
 
@@ -50,7 +52,8 @@ public enum RegistryHost {
         else { return nil }
         let region = labels[3]
         let parts = region.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }),
+        guard parts.count >= 3,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }),
             parts.last!.allSatisfy(\.isASCIIDigit)
         else { return nil }
         return (String(account), String(region))

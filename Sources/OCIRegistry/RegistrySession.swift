@@ -23,7 +23,8 @@ struct RegistrySession {
     private var tokens: [String: String] = [:]
 
     init(
-        transport: any HTTPTransport, login: RegistryLogin, insecure: Bool, trace: (@Sendable (String) -> Void)?, registry: String,
+        transport: any HTTPTransport, login: RegistryLogin, insecure: Bool, trace: (@Sendable (String) -> Void)?,
+        registry: String,
         repository: String, scheme: RegistryScheme
     ) {
         self.transport = transport
@@ -49,7 +50,8 @@ struct RegistrySession {
     /// allowed (a registry may hand uploads to its storage) but not a plain-HTTP one it could not
     /// be sent to in the first place.
     func resolve(location: String, operation: String) throws -> URL {
-        guard !location.isEmpty, let url = URL(string: location, relativeTo: base)?.absoluteURL, let host = url.host, !host.isEmpty,
+        guard !location.isEmpty, let url = URL(string: location, relativeTo: base)?.absoluteURL, let host = url.host,
+            !host.isEmpty,
             let scheme = url.scheme.flatMap(RegistryScheme.init(rawValue:))
         else { throw RegistryError.badLocation(operation: operation, location: location) }
         _ = try RegistryScheme.choose(for: Self.hostPort(url), requested: scheme, insecure: insecure)
@@ -64,7 +66,8 @@ struct RegistrySession {
 
     /// `url` as the transport's request: the path kept encoded, the query as decoded pairs.
     static func request(
-        _ method: String, _ url: URL, extraQuery: [(name: String, value: String)] = [], headers: [HTTPHeader] = [], body: Data = Data(),
+        _ method: String, _ url: URL, extraQuery: [(name: String, value: String)] = [], headers: [HTTPHeader] = [],
+        body: Data = Data(),
         timeout: Double? = nil
     ) -> HTTPRequest {
         var components = URLComponents(url: url, resolvingAgainstBaseURL: true) ?? URLComponents()
@@ -75,20 +78,23 @@ struct RegistrySession {
         let endpoint = components.url ?? url
         let path = url.path(percentEncoded: true)
         return HTTPRequest(
-            method: method, endpoint: endpoint, path: path.isEmpty ? "/" : path, query: query, headers: headers, body: body,
+            method: method, endpoint: endpoint, path: path.isEmpty ? "/" : path, query: query, headers: headers,
+            body: body,
             timeout: timeout)
     }
 
     /// Sends, authenticating on a 401 from the registry's own host. The login goes only to that
     /// host: an upload handed to another host carries its permission in its URL.
     mutating func send(
-        _ method: String, _ url: URL, extraQuery: [(name: String, value: String)] = [], headers: [HTTPHeader] = [], body: Data = Data(),
+        _ method: String, _ url: URL, extraQuery: [(name: String, value: String)] = [], headers: [HTTPHeader] = [],
+        body: Data = Data(),
         timeout: Double? = nil
     ) async throws -> HTTPResponse {
         let ownHost = Self.hostPort(url).lowercased() == Self.hostPort(base).lowercased()
         var authenticatedAgain = false
         while true {
-            var request = Self.request(method, url, extraQuery: extraQuery, headers: headers, body: body, timeout: timeout)
+            var request = Self.request(
+                method, url, extraQuery: extraQuery, headers: headers, body: body, timeout: timeout)
             let sent = ownHost ? authorization : nil
             if let sent { request.setHeader("Authorization", sent) }
             let response: HTTPResponse
@@ -117,7 +123,8 @@ struct RegistrySession {
     /// `Bearer realm "..."` for errors, without the parameters' noise.
     static func describe(_ header: String) -> String {
         guard let challenge = AuthChallenge.parse(header).first else { return "no WWW-Authenticate" }
-        return challenge.scheme.prefix(1).uppercased() + challenge.scheme.dropFirst() + (challenge["realm"].map { " realm \"\($0)\"" } ?? "")
+        return challenge.scheme.prefix(1).uppercased() + challenge.scheme.dropFirst()
+            + (challenge["realm"].map { " realm \"\($0)\"" } ?? "")
     }
 
     mutating func lookUpCredentials() async throws -> RegistryCredentials? {
@@ -139,7 +146,8 @@ struct RegistrySession {
             throw RegistryError.unsupportedChallenge(registry: registry, header: header.isEmpty ? "(none)" : header)
         }
         guard let credentials = try await lookUpCredentials() else {
-            throw RegistryError.loginRequired(registry: registry, challenge: Self.describe(header), advice: login.advice(for: registry))
+            throw RegistryError.loginRequired(
+                registry: registry, challenge: Self.describe(header), advice: login.advice(for: registry))
         }
         return credentials.basicAuthorization
     }
@@ -150,12 +158,14 @@ struct RegistrySession {
         let scope = "repository:\(repository):pull,push"
         let key = [realm, service ?? "", scope].joined(separator: " ")
         if let cached = tokens[key], "Bearer \(cached)" != refused { return "Bearer \(cached)" }
-        guard let realmURL = URL(string: realm), let scheme = realmURL.scheme.flatMap(RegistryScheme.init(rawValue:)), realmURL.host != nil
+        guard let realmURL = URL(string: realm), let scheme = realmURL.scheme.flatMap(RegistryScheme.init(rawValue:)),
+            realmURL.host != nil
         else { throw RegistryError.tokenFailed(realm: realm, status: 0, message: "the realm is not an http(s) URL") }
         _ = try RegistryScheme.choose(for: Self.hostPort(realmURL), requested: scheme, insecure: insecure)
         let credentials = try await lookUpCredentials()
         var request = Self.request(
-            "GET", realmURL, extraQuery: (service.map { [(name: "service", value: $0)] } ?? []) + [(name: "scope", value: scope)])
+            "GET", realmURL,
+            extraQuery: (service.map { [(name: "service", value: $0)] } ?? []) + [(name: "scope", value: scope)])
         if let credentials { request.setHeader("Authorization", credentials.basicAuthorization) }
         let response: HTTPResponse
         do {
@@ -166,14 +176,18 @@ struct RegistrySession {
         trace?("registry token \(request.path) -> \(response.status)")
         guard response.status == 200 else {
             if (response.status == 401 || response.status == 403) && credentials == nil {
-                throw RegistryError.loginRequired(registry: registry, challenge: "Bearer realm \"\(realm)\"", advice: login.advice(for: registry))
+                throw RegistryError.loginRequired(
+                    registry: registry, challenge: "Bearer realm \"\(realm)\"", advice: login.advice(for: registry))
             }
             let message = RegistryClient.errors(in: response.body).message
-            throw RegistryError.tokenFailed(realm: realm, status: response.status, message: message.isEmpty ? String(response.text.prefix(200)) : message)
+            throw RegistryError.tokenFailed(
+                realm: realm, status: response.status,
+                message: message.isEmpty ? String(response.text.prefix(200)) : message)
         }
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         guard let token = (object?["token"] as? String) ?? (object?["access_token"] as? String), !token.isEmpty else {
-            throw RegistryError.tokenFailed(realm: realm, status: 200, message: "the answer holds no token or access_token")
+            throw RegistryError.tokenFailed(
+                realm: realm, status: 200, message: "the answer holds no token or access_token")
         }
         tokens[key] = token
         return "Bearer \(token)"

@@ -7,7 +7,7 @@ import Foundation
 import LambdaSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class RegistryServer: Sendable {
@@ -50,7 +50,9 @@ public final class RegistryServer: Sendable {
     }
 
     /// Runs `body` with a fresh registry (and front), stopped afterwards on every path.
-    public static func with<T>(_ options: Options = Options(), _ body: (RegistryServer) async throws -> T) async throws -> T {
+    public static func with<T>(_ options: Options = Options(), _ body: (RegistryServer) async throws -> T) async throws
+        -> T
+    {
         let server = try await start(options)
         do {
             let result = try await body(server)
@@ -70,14 +72,20 @@ public final class RegistryServer: Sendable {
     static func start(_ options: Options) async throws -> RegistryServer {
         let executable = "/usr/bin/docker-registry"
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw TestToolError(description: "\(executable) is missing: run scripts/install-deps (Debian docker-registry)")
+            throw TestToolError(
+                description: "\(executable) is missing: run scripts/install-deps (Debian docker-registry)")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swift-lambda-registry-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swift-lambda-registry-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
         var auth = ""
         if let login = options.basicLogin {
-            let result = try TestCommand.run("/usr/bin/htpasswd", ["-Bbn", login.user, login.password], timeout: .seconds(30))
-            guard result.status == 0 else { throw TestToolError(description: "htpasswd failed: \(result.standardError)") }
+            let result = try TestCommand.run(
+                "/usr/bin/htpasswd", ["-Bbn", login.user, login.password], timeout: .seconds(30))
+            guard result.status == 0 else {
+                throw TestToolError(description: "htpasswd failed: \(result.standardError)")
+            }
             try result.standardOutput.write(toFile: "\(directory)/htpasswd", atomically: true, encoding: .utf8)
             auth = "auth:\n  htpasswd:\n    realm: swift-lambda-test\n    path: \(directory)/htpasswd\n"
         }
@@ -101,12 +109,18 @@ public final class RegistryServer: Sendable {
             try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
             let logPath = "\(directory)/registry-\(attempt).log"
             let registry = try ChildProcess.spawn(
-                ChildSpec(executable: executable, arguments: ["serve", "\(directory)/config.yml"], environment: [:], output: .file(logPath)))
+                ChildSpec(
+                    executable: executable, arguments: ["serve", "\(directory)/config.yml"], environment: [:],
+                    output: .file(logPath)))
             if try await waitUntilAnswering(port: port, process: registry) {
-                guard options.bearer else { return RegistryServer(registryPort: port, port: port, directory: directory, processes: [registry]) }
+                guard options.bearer else {
+                    return RegistryServer(registryPort: port, port: port, directory: directory, processes: [registry])
+                }
                 do {
                     let front = try await startFront(upstream: port, login: options.bearerLogin, directory: directory)
-                    return RegistryServer(registryPort: port, port: front.port, directory: directory, processes: [registry, front.process])
+                    return RegistryServer(
+                        registryPort: port, port: front.port, directory: directory,
+                        processes: [registry, front.process])
                 } catch {
                     _ = await registry.stop(signal: SIGTERM, grace: .seconds(2))
                     throw error
@@ -114,7 +128,8 @@ public final class RegistryServer: Sendable {
             }
             _ = await registry.stop(signal: SIGTERM, grace: .seconds(2))
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            lastFailure = "docker-registry did not answer on 127.0.0.1:\(port); its log (\(logPath)):\n\(log.suffix(2000))"
+            lastFailure =
+                "docker-registry did not answer on 127.0.0.1:\(port); its log (\(logPath)):\n\(log.suffix(2000))"
             if !log.contains("address already in use") { break }
         }
         throw TestToolError(description: lastFailure)
@@ -122,10 +137,13 @@ public final class RegistryServer: Sendable {
 
     /// A front that refuses everything with `status` (403, 500), as a refusing registry does.
     public static func withRefusing<T>(status: Int, _ body: (RegistryServer) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swift-lambda-refusing-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swift-lambda-refusing-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let front = try await startFront(upstream: nil, login: nil, directory: directory, answer: status)
-        let server = RegistryServer(registryPort: front.port, port: front.port, directory: directory, processes: [front.process])
+        let server = RegistryServer(
+            registryPort: front.port, port: front.port, directory: directory, processes: [front.process])
         do {
             let result = try await body(server)
             await server.stop()
@@ -136,7 +154,9 @@ public final class RegistryServer: Sendable {
         }
     }
 
-    static func startFront(upstream: Int?, login: (user: String, password: String)?, directory: String, answer: Int? = nil) async throws
+    static func startFront(
+        upstream: Int?, login: (user: String, password: String)?, directory: String, answer: Int? = nil
+    ) async throws
         -> (port: Int, process: ChildProcess)
     {
         let portFile = "\(directory)/front-\(UUID().uuidString.prefix(6)).port"
@@ -146,7 +166,8 @@ public final class RegistryServer: Sendable {
         if let answer { arguments += ["--answer", "\(answer)"] }
         let process = try ChildProcess.spawn(
             ChildSpec(
-                executable: try TestPython.interpreter(), arguments: arguments, environment: ["PYTHONDONTWRITEBYTECODE": "1"],
+                executable: try TestPython.interpreter(), arguments: arguments,
+                environment: ["PYTHONDONTWRITEBYTECODE": "1"],
                 output: .file("\(directory)/front.log")))
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline, process.termination == nil {

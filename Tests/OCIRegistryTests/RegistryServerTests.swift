@@ -10,7 +10,9 @@ import Testing
 /// skopeo: what the registry stored is what was pushed, byte for byte.
 @Suite(.serialized) struct RegistryServerTests {
     static func temporary(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swift-lambda-\(name)-\(UUID().uuidString.prefix(8))").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swift-lambda-\(name)-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -19,7 +21,8 @@ import Testing
     static func dockerConfig(registry: String, user: String, password: String) throws -> (RegistryLogin, String) {
         let directory = try temporary("docker-config")
         let auth = Data("\(user):\(password)".utf8).base64EncodedString()
-        try #"{"auths":{"\#(registry)":{"auth":"\#(auth)"}}}"#.write(toFile: "\(directory)/config.json", atomically: true, encoding: .utf8)
+        try #"{"auths":{"\#(registry)":{"auth":"\#(auth)"}}}"#.write(
+            toFile: "\(directory)/config.json", atomically: true, encoding: .utf8)
         let config = try DockerConfig.load(environment: ["DOCKER_CONFIG": directory], home: "/nonexistent")
         return (RegistryLogin(dockerConfig: config), directory)
     }
@@ -70,13 +73,18 @@ import Testing
         try await RegistryServer.with(.init(relativeURLs: true)) { server in
             let locations = Locked([String]())
             let transport = Recording(CurlTransport(defaultTimeout: 60)) { response in
-                if response.status == 202, let location = response.headers["location"] { locations.withLock { $0.append(location) } }
+                if response.status == 202, let location = response.headers["location"] {
+                    locations.withLock { $0.append(location) }
+                }
             }
             let reference = try ImageReference(registry: server.address, repository: "rel/fn", tag: "latest")
             let report = try await RegistryClient(transport: transport).push(image.image, to: reference)
             #expect(report.uploaded.count == 2)
             #expect(locations.withLock { $0 }.count == 2, "one upload per blob")
-            #expect(locations.withLock { $0 }.allSatisfy { $0.hasPrefix("/v2/rel/fn/blobs/uploads/") && $0.contains("_state=") })
+            #expect(
+                locations.withLock { $0 }.allSatisfy {
+                    $0.hasPrefix("/v2/rel/fn/blobs/uploads/") && $0.contains("_state=")
+                })
             #expect(try Skopeo.inspect(reference.description, home: home)["Digest"] as? String == image.digest)
         }
     }
@@ -92,14 +100,21 @@ import Testing
             let refused = await thrownError { try await RegistryClient(login: none).push(image.image, to: reference) }
             #expect(
                 "\(refused!)"
-                    == #"\#(server.address) asks for a login (Basic realm "swift-lambda-test") and none was found: add "auths": {"\#(server.address)": {"auth": "<base64 of user:password>"}} to \#(emptyHome)/.docker/config.json (docker login \#(server.address) does), or set DOCKER_CONFIG to the directory of one that has it"#)
+                    == #"\#(server.address) asks for a login (Basic realm "swift-lambda-test") and none was found: add "auths": {"\#(server.address)": {"auth": "<base64 of user:password>"}} to \#(emptyHome)/.docker/config.json (docker login \#(server.address) does), or set DOCKER_CONFIG to the directory of one that has it"#
+            )
 
             let (wrong, wrongDirectory) = try Self.dockerConfig(registry: server.address, user: "ci", password: "nope")
             defer { try? FileManager.default.removeItem(atPath: wrongDirectory) }
-            let wrongError = await thrownError { try await RegistryClient(login: wrong).push(image.image, to: reference) }
-            #expect("\(wrongError!)".hasPrefix("\(server.address) refused the login from \(wrongDirectory)/config.json (auths \"\(server.address)\")"))
+            let wrongError = await thrownError {
+                try await RegistryClient(login: wrong).push(image.image, to: reference)
+            }
+            #expect(
+                "\(wrongError!)".hasPrefix(
+                    "\(server.address) refused the login from \(wrongDirectory)/config.json (auths \"\(server.address)\")"
+                ))
 
-            let (login, directory) = try Self.dockerConfig(registry: "https://\(server.address)", user: "ci", password: "s3cret")
+            let (login, directory) = try Self.dockerConfig(
+                registry: "https://\(server.address)", user: "ci", password: "s3cret")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let report = try await RegistryClient(login: login).push(image.image, to: reference)
             #expect(report.manifestDigest == image.digest)
@@ -115,7 +130,10 @@ import Testing
         try await RegistryServer.with(.init(bearer: true, bearerLogin: (user: "robot", password: "t0ken"))) { server in
             let reference = try ImageReference(registry: server.address, repository: "team/fn", tag: "v3")
             let anonymous = await thrownError { try await RegistryClient().push(image.image, to: reference) }
-            #expect("\(anonymous!)".hasPrefix("\(server.address) asks for a login (Bearer realm \"http://127.0.0.1:\(server.port)/token\") and none was found"))
+            #expect(
+                "\(anonymous!)".hasPrefix(
+                    "\(server.address) asks for a login (Bearer realm \"http://127.0.0.1:\(server.port)/token\") and none was found"
+                ))
 
             let (login, directory) = try Self.dockerConfig(registry: server.address, user: "robot", password: "t0ken")
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -134,7 +152,10 @@ import Testing
     @Test func nothingListeningIsOneLineSayingSo() async throws {
         let port = try await RegistryServer.with { $0.port }  // stopped: nothing listens there now
         let reference = try ImageReference(registry: "127.0.0.1:\(port)", repository: "ns/fn")
-        let error = await thrownError { try await RegistryClient(transport: CurlTransport(defaultTimeout: 10)).push(SampleImage.image(), to: reference) }
+        let error = await thrownError {
+            try await RegistryClient(transport: CurlTransport(defaultTimeout: 10)).push(
+                SampleImage.image(), to: reference)
+        }
         let message = "\(error!)"
         #expect(message.hasPrefix("cannot connect to the registry 127.0.0.1:\(port):"), "\(message)")
         #expect(message.contains("check that it runs") && !message.contains("\n"))
@@ -149,9 +170,13 @@ import Testing
             #expect(!message.contains("\n"))
             // The first request is a HEAD: its answer has no body, so no registry message.
             if status == 403 {
-                #expect(message == "pushing \(server.address)/ns/fn:latest was denied; an anonymous push may not push there: use a login with push access to the repository")
+                #expect(
+                    message
+                        == "pushing \(server.address)/ns/fn:latest was denied; an anonymous push may not push there: use a login with push access to the repository"
+                )
             } else {
-                #expect(message.hasPrefix("HEAD blob \(SampleImage.config.digest) on \(server.address) failed with 500"))
+                #expect(
+                    message.hasPrefix("HEAD blob \(SampleImage.config.digest) on \(server.address) failed with 500"))
                 #expect(message.hasSuffix("the registry failed: retry, or check its logs"))
             }
         }

@@ -26,14 +26,20 @@ final class ScriptedRegistry: HTTPTransport, @unchecked Sendable {
 
     /// A well-behaved anonymous registry holding `present` blobs: HEAD, POST (answered with
     /// `location(uuid)`), PUT, PUT manifest.
-    static func anonymous(present: Set<String> = [], location: @escaping (String) -> String = { "/v2/ns/fn/blobs/uploads/\($0)?_state=s%2Bt" })
+    static func anonymous(
+        present: Set<String> = [],
+        location: @escaping (String) -> String = { "/v2/ns/fn/blobs/uploads/\($0)?_state=s%2Bt" }
+    )
         -> ScriptedRegistry
     {
         ScriptedRegistry(answers(present: present, location: location))
     }
 
     /// The answers of `anonymous`, for registries that guard them.
-    static func answers(present: Set<String> = [], location: @escaping (String) -> String = { "/v2/ns/fn/blobs/uploads/\($0)?_state=s%2Bt" })
+    static func answers(
+        present: Set<String> = [],
+        location: @escaping (String) -> String = { "/v2/ns/fn/blobs/uploads/\($0)?_state=s%2Bt" }
+    )
         -> (HTTPRequest) throws -> HTTPResponse
     {
         var uploads = 0
@@ -70,7 +76,8 @@ enum SampleImage {
             "layers":[\(layers.map { descriptor($0, "application/vnd.oci.image.layer.v1.tar+gzip") }.joined(separator: ","))]}
             """
         return PushableImage(
-            manifest: .init(bytes: Data(manifest.utf8), mediaType: "application/vnd.oci.image.manifest.v1+json"), blobs: [config] + layers)
+            manifest: .init(bytes: Data(manifest.utf8), mediaType: "application/vnd.oci.image.manifest.v1+json"),
+            blobs: [config] + layers)
     }
 
     static func reference(_ registry: String = "127.0.0.1:5000", tag: String = "v1") throws -> ImageReference {

@@ -14,20 +14,30 @@ struct TestImage {
     var layer: PushableImage.Blob { image.blobs[1] }
 
     static func make(seed: String = "one") throws -> TestImage {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swift-lambda-image-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swift-lambda-image-\(UUID().uuidString.prefix(8))"
+        ).path
         let result = try TestCommand.run(
-            try TestPython.interpreter(), ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed], timeout: .seconds(60))
+            try TestPython.interpreter(), ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed],
+            timeout: .seconds(60))
         guard result.status == 0,
             let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
             let manifestPath = object["manifest"] as? String, let mediaType = object["mediaType"] as? String,
             let digest = object["digest"] as? String, let blobs = object["blobs"] as? [[String: Any]],
             let manifest = FileManager.default.contents(atPath: manifestPath)
-        else { throw TestToolError(description: "make_test_image.py failed: \(result.standardError)\(result.standardOutput)") }
+        else {
+            throw TestToolError(
+                description: "make_test_image.py failed: \(result.standardError)\(result.standardOutput)")
+        }
         let pushable = blobs.map { blob in
             PushableImage.Blob(
-                digest: blob["digest"] as? String ?? "", size: Int64(blob["size"] as? Int ?? -1), source: .file(blob["path"] as? String ?? ""))
+                digest: blob["digest"] as? String ?? "", size: Int64(blob["size"] as? Int ?? -1),
+                source: .file(blob["path"] as? String ?? ""))
         }
-        return TestImage(directory: directory, image: PushableImage(manifest: .init(bytes: manifest, mediaType: mediaType), blobs: pushable), digest: digest)
+        return TestImage(
+            directory: directory,
+            image: PushableImage(manifest: .init(bytes: manifest, mediaType: mediaType), blobs: pushable),
+            digest: digest)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -44,13 +54,17 @@ enum Skopeo {
 
     static func run(_ arguments: [String], home: String) throws -> CommandResult {
         // Its own HOME: no login of the developer's reaches it.
-        try TestCommand.run(executable, ["--insecure-policy"] + arguments, environment: ["HOME": home, "PATH": "/usr/bin:/bin"], timeout: .seconds(120))
+        try TestCommand.run(
+            executable, ["--insecure-policy"] + arguments, environment: ["HOME": home, "PATH": "/usr/bin:/bin"],
+            timeout: .seconds(120))
     }
 
     /// `skopeo inspect` of an image on a plain-HTTP registry, as JSON.
     static func inspect(_ reference: String, home: String) throws -> [String: Any] {
         let result = try run(["inspect", "--tls-verify=false", "docker://\(reference)"], home: home)
-        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] else {
+        guard result.status == 0,
+            let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        else {
             throw TestToolError(description: "skopeo inspect \(reference) failed: \(result.standardError)")
         }
         return object
@@ -58,7 +72,10 @@ enum Skopeo {
 
     /// `skopeo copy` into an OCI layout at `directory`.
     static func copy(_ reference: String, toLayout directory: String, tag: String, home: String) throws {
-        let result = try run(["copy", "--src-tls-verify=false", "docker://\(reference)", "oci:\(directory):\(tag)"], home: home)
-        guard result.status == 0 else { throw TestToolError(description: "skopeo copy \(reference) failed: \(result.standardError)") }
+        let result = try run(
+            ["copy", "--src-tls-verify=false", "docker://\(reference)", "oci:\(directory):\(tag)"], home: home)
+        guard result.status == 0 else {
+            throw TestToolError(description: "skopeo copy \(reference) failed: \(result.standardError)")
+        }
     }
 }
