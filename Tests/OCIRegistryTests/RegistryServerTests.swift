@@ -63,6 +63,25 @@ import Testing
         }
     }
 
+    /// A layer of tens of megabytes goes in one PUT from its mapped file, and arrives whole.
+    @Test func aLargeLayerIsSentInOnePieceAndArrivesWhole() async throws {
+        let image = try TestImage.make(seed: "large", payload: 24 * 1024 * 1024)
+        defer { image.remove() }
+        let home = try Self.temporary("skopeo-home")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try await RegistryServer.with { server in
+            let reference = try ImageReference(registry: server.address, repository: "big/fn", tag: "v1")
+            let report = try await RegistryClient().push(image.image, to: reference)
+            #expect(image.layer.size > 24 * 1024 * 1024)
+            #expect(report.bytesSent > image.layer.size)
+            let layout = try Self.temporary("oci-layout")
+            defer { try? FileManager.default.removeItem(atPath: layout) }
+            try Skopeo.copy(reference.description, toLayout: layout, tag: "v1", home: home)
+            let copied = FileManager.default.contents(atPath: "\(layout)/blobs/sha256/\(image.layer.digest.dropFirst(7))")
+            #expect(copied == image.bytes(image.layer))
+        }
+    }
+
     /// Registries may answer a relative Location (`http.relativeurls`); docker-registry's
     /// default is absolute, the first test's case.
     @Test func relativeLocationsAreFollowed() async throws {

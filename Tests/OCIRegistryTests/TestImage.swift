@@ -13,12 +13,13 @@ struct TestImage {
     var config: PushableImage.Blob { image.blobs[0] }
     var layer: PushableImage.Blob { image.blobs[1] }
 
-    static func make(seed: String = "one") throws -> TestImage {
+    /// `payload` bytes of random data make the layer about that large.
+    static func make(seed: String = "one", payload: Int = 0) throws -> TestImage {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "swift-lambda-image-\(UUID().uuidString.prefix(8))"
         ).path
         let result = try TestCommand.run(
-            try TestPython.interpreter(), ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed],
+            try TestPython.interpreter(), ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed] + (payload > 0 ? ["\(payload)"] : []),
             timeout: .seconds(60))
         guard result.status == 0,
             let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],

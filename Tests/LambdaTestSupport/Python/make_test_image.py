@@ -3,7 +3,8 @@ by the code under test: a gzip'd tar layer holding `bootstrap` and `data.txt`, a
 OCI image manifest naming both. Prints JSON: the manifest's path and media type, and each blob's
 digest, size and path (config first).
 
-Usage: make_test_image.py DIRECTORY SEED
+Usage: make_test_image.py DIRECTORY SEED [PAYLOAD_BYTES]
+(PAYLOAD_BYTES of random data as `payload.bin`, which gzip cannot shrink: a large layer.)
 """
 
 import gzip
@@ -17,6 +18,7 @@ import tarfile
 
 def main():
     directory, seed = sys.argv[1], sys.argv[2]
+    payload = os.urandom(int(sys.argv[3])) if len(sys.argv) > 3 else b""
     os.makedirs(directory, exist_ok=True)
 
     tar_bytes = io.BytesIO()
@@ -24,7 +26,7 @@ def main():
         for name, content, mode in [
             ("bootstrap", b"#!/bin/sh\necho " + seed.encode() + b"\n", 0o755),
             ("data.txt", (seed * 1000).encode(), 0o644),
-        ]:
+        ] + ([("payload.bin", payload, 0o644)] if payload else []):
             info = tarfile.TarInfo(name)
             info.size, info.mode, info.mtime = len(content), mode, 0
             tar.addfile(info, io.BytesIO(content))
