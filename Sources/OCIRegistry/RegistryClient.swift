@@ -13,12 +13,14 @@ public struct RegistryClient: Sendable {
     public var insecureRegistry: Bool
     /// Each request and answer in one line (no secrets): `-v`.
     public var trace: (@Sendable (String) -> Void)?
+    public var retry: RegistryRetry
 
     public init(
         transport: any HTTPTransport = CurlTransport(), login: RegistryLogin = .anonymous,
         insecureRegistry: Bool = false,
-        trace: (@Sendable (String) -> Void)? = nil
+        trace: (@Sendable (String) -> Void)? = nil, retry: RegistryRetry = RegistryRetry()
     ) {
+        self.retry = retry
         self.transport = transport
         self.login = login
         self.insecureRegistry = insecureRegistry
@@ -39,7 +41,7 @@ public struct RegistryClient: Sendable {
             for: reference.registry, requested: reference.requestedScheme, insecure: insecureRegistry)
         var session = RegistrySession(
             transport: transport, login: login, insecure: insecureRegistry, trace: trace, registry: reference.registry,
-            repository: reference.repository, scheme: scheme)
+            repository: reference.repository, scheme: scheme, retry: retry)
         var report = PushReport(
             reference: reference, manifestDigest: image.manifest.digest, uploaded: [], alreadyPresent: [], bytesSent: 0)
         var seen = Set<String>()
@@ -75,33 +77,49 @@ public struct RegistryClient: Sendable {
         }
     }
 
-    /// Returns whether the repository had to be created first.
+    /// Returns whether the repository had to be created first. A PUT lost to the network or
+    /// answered 429/5xx starts a new upload (the old upload session may be spent), at most
+    /// `retry.attempts` times.
     func upload(_ blob: PushableImage.Blob, in session: inout RegistrySession, reference: ImageReference) async throws
         -> Bool
     {
         let bytes = try blob.contents()
         var created = false
-        var started = try await session.send("POST", session.url("blobs/uploads/"))
-        if started.status == 404, Self.errors(in: started.body).codes.contains("NAME_UNKNOWN") {
-            try await createRepository(reference, message: Self.errors(in: started.body).message)
-            created = true
-            started = try await session.send("POST", session.url("blobs/uploads/"))
-        }
-        guard started.status == 202 else {
-            throw failure(
-                started, operation: "starting the upload of \(blob.digest)", reference: reference, session: session)
-        }
-        let location = try session.resolve(
-            location: started.headers["location"] ?? "", operation: "starting the upload of \(blob.digest)")
-        // At least 1 MB/s before a layer's upload is given up on, and never under the usual 5 minutes.
-        let timeout = max(300, Double(blob.size) / 1_000_000)
-        let finished = try await session.send(
-            "PUT", location, extraQuery: [(name: "digest", value: blob.digest)],
-            headers: [HTTPHeader("Content-Type", "application/octet-stream")], body: bytes, timeout: timeout)
-        guard (200..<300).contains(finished.status) else {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var started = try await session.send("POST", session.url("blobs/uploads/"))
+            if !created, started.status == 404, Self.errors(in: started.body).codes.contains("NAME_UNKNOWN") {
+                try await createRepository(reference, message: Self.errors(in: started.body).message)
+                created = true
+                started = try await session.send("POST", session.url("blobs/uploads/"))
+            }
+            guard started.status == 202 else {
+                throw failure(
+                    started, operation: "starting the upload of \(blob.digest)", reference: reference, session: session)
+            }
+            let location = try session.resolve(
+                location: started.headers["location"] ?? "", operation: "starting the upload of \(blob.digest)")
+            // At least 1 MB/s before a layer's upload is given up on, and never under the usual 5 minutes.
+            let timeout = max(300, Double(blob.size) / 1_000_000)
+            let finished: HTTPResponse
+            do {
+                finished = try await session.send(
+                    "PUT", location, extraQuery: [(name: "digest", value: blob.digest)],
+                    headers: [HTTPHeader("Content-Type", "application/octet-stream")], body: bytes, timeout: timeout,
+                    retrying: false)
+            } catch RegistryError.unreachable(let host, let error) where error.kind != .unresolvedHost {
+                guard attempt < retry.attempts else { throw RegistryError.unreachable(host: host, error) }
+                try await Task.sleep(for: .seconds(retry.delay(afterAttempt: attempt)))
+                continue
+            }
+            if (200..<300).contains(finished.status) { return created }
+            if RegistryRetry.isTransient(finished.status), attempt < retry.attempts {
+                try await Task.sleep(for: .seconds(retry.delay(afterAttempt: attempt)))
+                continue
+            }
             throw failure(finished, operation: "uploading \(blob.digest)", reference: reference, session: session)
         }
-        return created
     }
 
     /// PUTs a manifest under `tagOrDigest`; returns its digest, checked against the registry's
@@ -171,4 +189,27 @@ public struct RegistryClient: Sendable {
         let messages = errors.compactMap { $0["message"] as? String }.filter { !$0.isEmpty }
         return (codes, messages.joined(separator: "; "))
     }
+}
+
+/// Requests sent again after a lost connection, a timeout, 429 or 5xx: bounded, with exponential
+/// backoff and jitter, as AWSClient's `RetryPolicy` (a registry behind a load balancer answers 502
+/// and 503 while it rolls; a large upload over a flaky link loses its connection).
+public struct RegistryRetry: Sendable, Equatable {
+    public var attempts: Int
+    public var baseDelay: Double
+    public var maximumDelay: Double
+
+    public init(attempts: Int = 3, baseDelay: Double = 0.5, maximumDelay: Double = 5) {
+        self.attempts = attempts
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    public static let none = RegistryRetry(attempts: 1)
+
+    func delay(afterAttempt attempt: Int) -> Double {
+        min(maximumDelay, baseDelay * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
+    }
+
+    static func isTransient(_ status: Int) -> Bool { [429, 500, 502, 503, 504].contains(status) }
 }

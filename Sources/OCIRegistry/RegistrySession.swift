@@ -15,6 +15,7 @@ struct RegistrySession {
     let registry: String
     let repository: String
     let base: URL
+    let retry: RegistryRetry
 
     /// The `Authorization` sent with every request to the registry's own host.
     private(set) var authorization: String?
@@ -25,8 +26,9 @@ struct RegistrySession {
     init(
         transport: any HTTPTransport, login: RegistryLogin, insecure: Bool, trace: (@Sendable (String) -> Void)?,
         registry: String,
-        repository: String, scheme: RegistryScheme
+        repository: String, scheme: RegistryScheme, retry: RegistryRetry = RegistryRetry()
     ) {
+        self.retry = retry
         self.transport = transport
         self.login = login
         self.insecure = insecure
@@ -84,15 +86,18 @@ struct RegistrySession {
     }
 
     /// Sends, authenticating on a 401 from the registry's own host. The login goes only to that
-    /// host: an upload handed to another host carries its permission in its URL.
+    /// host: an upload handed to another host carries its permission in its URL. A lost
+    /// connection, a timeout, 429 and 5xx are sent again (`retry`) unless `retrying` is false: an
+    /// upload's PUT is not, since its upload session may be spent; its caller starts a new one.
     mutating func send(
         _ method: String, _ url: URL, extraQuery: [(name: String, value: String)] = [], headers: [HTTPHeader] = [],
-        body: Data = Data(),
-        timeout: Double? = nil
+        body: Data = Data(), timeout: Double? = nil, retrying: Bool = true
     ) async throws -> HTTPResponse {
         let ownHost = Self.hostPort(url).lowercased() == Self.hostPort(base).lowercased()
         var authenticatedAgain = false
+        var attempt = 0
         while true {
+            attempt += 1
             var request = Self.request(
                 method, url, extraQuery: extraQuery, headers: headers, body: body, timeout: timeout)
             let sent = ownHost ? authorization : nil
@@ -102,9 +107,17 @@ struct RegistrySession {
                 response = try await transport.send(request)
             } catch let error as TransportError {
                 trace?("registry \(method) \(request.path): \(error.message)")
+                if retrying, error.kind != .unresolvedHost, attempt < retry.attempts {
+                    try await Task.sleep(for: .seconds(retry.delay(afterAttempt: attempt)))
+                    continue
+                }
                 throw RegistryError.unreachable(host: Self.hostPort(url), error)
             }
             trace?("registry \(method) \(request.path) -> \(response.status)")
+            if retrying, RegistryRetry.isTransient(response.status), attempt < retry.attempts {
+                try await Task.sleep(for: .seconds(retry.delay(afterAttempt: attempt)))
+                continue
+            }
             guard response.status == 401, ownHost else { return response }
             let header = response.headers["www-authenticate"] ?? ""
             if authenticatedAgain { throw refusal(header: header, response: response) }

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import LambdaSupport
 import Testing
 
 @testable import OCIRegistry
@@ -143,12 +144,60 @@ import Testing
                 : HTTPResponse(status: 500, body: registryErrorBody("UNKNOWN", "filesystem: disk full"))
         }
         let error = await thrownError {
-            try await RegistryClient(transport: registry).push(Self.image, to: SampleImage.reference())
+            try await RegistryClient(transport: registry, retry: .fast).push(Self.image, to: SampleImage.reference())
         }
+        #expect(registry.lines.filter { $0.hasPrefix("POST") }.count == 3, "retried, boundedly")
         #expect(
             "\(error!)"
                 == "starting the upload of \(Self.config.digest) on 127.0.0.1:5000 failed with 500 (UNKNOWN: filesystem: disk full); the registry failed: retry, or check its logs"
         )
+    }
+
+    @Test func transientAnswersAreSentAgain() async throws {
+        let failures = Locked(["HEAD": 1, "PUT-manifest": 2])
+        let answers = ScriptedRegistry.answers()
+        let registry = ScriptedRegistry { request in
+            let kind = request.path.contains("/manifests/") ? "PUT-manifest" : request.method
+            let fail = failures.withLock { left in
+                guard let count = left[kind], count > 0 else { return false }
+                left[kind] = count - 1
+                return true
+            }
+            if fail { return HTTPResponse(status: kind == "HEAD" ? 503 : 502) }
+            return try answers(request)
+        }
+        let report = try await RegistryClient(transport: registry, retry: .fast).push(
+            Self.image, to: SampleImage.reference())
+        #expect(report.uploaded.count == 3)
+        #expect(registry.lines.filter { $0.contains("/manifests/") }.count == 3)
+    }
+
+    /// An upload's PUT is not sent to the same session again: a new upload is started.
+    @Test func aFailedUploadStartsANewOne() async throws {
+        let failures = Locked(2)
+        let answers = ScriptedRegistry.answers()
+        let registry = ScriptedRegistry { request in
+            if request.method == "PUT", !request.path.contains("/manifests/") {
+                let left = failures.withLock { left in
+                    left -= 1
+                    return left
+                }
+                if left == 1 { return HTTPResponse(status: 500) }
+                if left == 0 { throw TransportError(kind: .connectionFailed, host: request.host, message: "reset") }
+            }
+            return try answers(request)
+        }
+        let report = try await RegistryClient(transport: registry, retry: .fast).push(
+            Self.image, to: SampleImage.reference())
+        #expect(report.uploaded.count == 3)
+        let config = registry.lines.prefix(7)
+        #expect(
+            Array(config) == [
+                "HEAD /v2/ns/fn/blobs/\(Self.config.digest)", "POST /v2/ns/fn/blobs/uploads/",
+                "PUT /v2/ns/fn/blobs/uploads/u1",
+                "POST /v2/ns/fn/blobs/uploads/", "PUT /v2/ns/fn/blobs/uploads/u2", "POST /v2/ns/fn/blobs/uploads/",
+                "PUT /v2/ns/fn/blobs/uploads/u3",
+            ])
     }
 
     @Test func deniedNamesTheLogin() async throws {
@@ -170,8 +219,9 @@ import Testing
                 kind: .connectionFailed, host: request.host, message: "Failed to connect to 127.0.0.1 port 5000")
         }
         let error = await thrownError {
-            try await RegistryClient(transport: registry).push(Self.image, to: SampleImage.reference())
+            try await RegistryClient(transport: registry, retry: .fast).push(Self.image, to: SampleImage.reference())
         }
+        #expect(registry.sent.count == 3)
         #expect("\(error!)".hasPrefix("cannot connect to the registry 127.0.0.1:5000: Failed to connect"))
         #expect("\(error!)".contains("--insecure-registry"))
     }

@@ -77,7 +77,8 @@ import Testing
             let layout = try Self.temporary("oci-layout")
             defer { try? FileManager.default.removeItem(atPath: layout) }
             try Skopeo.copy(reference.description, toLayout: layout, tag: "v1", home: home)
-            let copied = FileManager.default.contents(atPath: "\(layout)/blobs/sha256/\(image.layer.digest.dropFirst(7))")
+            let copied = FileManager.default.contents(
+                atPath: "\(layout)/blobs/sha256/\(image.layer.digest.dropFirst(7))")
             #expect(copied == image.bytes(image.layer))
         }
     }
@@ -172,7 +173,7 @@ import Testing
         let port = try await RegistryServer.with { $0.port }  // stopped: nothing listens there now
         let reference = try ImageReference(registry: "127.0.0.1:\(port)", repository: "ns/fn")
         let error = await thrownError {
-            try await RegistryClient(transport: CurlTransport(defaultTimeout: 10)).push(
+            try await RegistryClient(transport: CurlTransport(defaultTimeout: 10), retry: .fast).push(
                 SampleImage.image(), to: reference)
         }
         let message = "\(error!)"
@@ -184,7 +185,9 @@ import Testing
     func aRefusingRegistryIsOneLine(status: Int) async throws {
         try await RegistryServer.withRefusing(status: status) { server in
             let reference = try ImageReference(registry: server.address, repository: "ns/fn")
-            let error = await thrownError { try await RegistryClient().push(SampleImage.image(), to: reference) }
+            let error = await thrownError {
+                try await RegistryClient(retry: .fast).push(SampleImage.image(), to: reference)
+            }
             let message = "\(error!)"
             #expect(!message.contains("\n"))
             // The first request is a HEAD: its answer has no body, so no registry message.

@@ -98,3 +98,8 @@ func thrownError(_ body: () async throws -> some Any) async -> (any Error)? {
 func registryErrorBody(_ code: String, _ message: String) -> Data {
     Data(#"{"errors":[{"code":"\#(code)","message":"\#(message)","detail":null}]}"#.utf8)
 }
+
+extension RegistryRetry {
+    /// Three attempts with no time to speak of between them.
+    static let fast = RegistryRetry(attempts: 3, baseDelay: 0.001, maximumDelay: 0.002)
+}

@@ -19,7 +19,9 @@ struct TestImage {
             "swift-lambda-image-\(UUID().uuidString.prefix(8))"
         ).path
         let result = try TestCommand.run(
-            try TestPython.interpreter(), ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed] + (payload > 0 ? ["\(payload)"] : []),
+            try TestPython.interpreter(),
+            ["\(TestPython.scriptsDirectory)/make_test_image.py", directory, seed]
+                + (payload > 0 ? ["\(payload)"] : []),
             timeout: .seconds(60))
         guard result.status == 0,
             let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
