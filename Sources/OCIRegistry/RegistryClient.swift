@@ -6,6 +6,21 @@ public import Foundation
 /// uploads, not chunked ones: one request per blob is the fewest round trips, every registry
 /// accepts them, and a failed upload is simply sent again by the next push (blobs already there
 /// are skipped).
+///
+/// A build's push, as the CLI strings it together (every function under one destination, one
+/// login shared, so ECR is asked for one token):
+///
+/// ```swift
+/// let destination = try PushDestination.parse(push)              // --push, checked before building
+/// let login = RegistryLogin(
+///     dockerConfig: try DockerConfig.load(environment: environment, home: home),
+///     awsClient: { region in
+///         try await AWSClient.resolve(
+///             region: region, profile: profile, endpointURL: endpointURL, environment: environment, home: home)
+///     })
+/// let client = RegistryClient(login: login, insecureRegistry: insecure)
+/// let report = try await client.push(image, to: try destination.reference(function: name, tag: tag))
+/// ```
 public struct RegistryClient: Sendable {
     public var transport: any HTTPTransport
     public var login: RegistryLogin
