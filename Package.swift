@@ -104,6 +104,8 @@ let package = Package(
         .target(name: "AWSClient", dependencies: ["LambdaSupport", "CCurlShims"], swiftSettings: strictSettings),
         // One HTTP exchange over libcurl's easy interface (curl_easy_setopt is variadic, so it is called from C).
         .target(name: "CCurlShims", linkerSettings: [.linkedLibrary("curl")]),
+        // Pushing OCI images over the distribution API: references, logins (Docker config, Bearer tokens, ECR).
+        .target(name: "OCIRegistry", dependencies: ["AWSClient", "LambdaSupport"], swiftSettings: strictSettings),
         // deploy, delete and invoke --remote: the built artifacts put on Lambda, nothing re-uploaded that did not change.
         .target(
             name: "LambdaDeploy",
@@ -170,6 +172,10 @@ let package = Package(
         // SigV4 against AWS's suite and botocore's signer; the credential chain against moto's STS.
         .testTarget(
             name: "AWSClientTests", dependencies: ["AWSClient", "LambdaSupport", "LambdaTestSupport"],
+            swiftSettings: strictSettings),
+        // Pushes to a scripted transport and to a real docker-registry (read back with skopeo); ECR against moto.
+        .testTarget(
+            name: "OCIRegistryTests", dependencies: ["OCIRegistry", "AWSClient", "LambdaSupport", "LambdaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "LambdaSupportTests", dependencies: ["LambdaSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -1,8 +1,9 @@
 public import Foundation
 
-/// The services deploy talks to, with what signing and endpoint lookup need of each.
+/// The services deploy talks to (and ECR, for pushing container images), with what signing and
+/// endpoint lookup need of each.
 public enum AWSService: String, Sendable, CaseIterable {
-    case lambda, iam, sts, s3
+    case lambda, iam, sts, s3, ecr
 
     /// The signing name (`service` in the credential scope).
     public var signingName: String { rawValue }
@@ -45,6 +46,9 @@ public struct AWSEndpoints: Sendable, Equatable {
         case .iam:
             let host = region.hasPrefix("cn-") ? "iam.cn-north-1.\(suffix)" : region.hasPrefix("us-gov-") ? "iam.us-gov.\(suffix)" : "iam.\(suffix)"
             return URL(string: "https://\(host)")!
+        case .ecr:
+            // ECR's API lives under `api.ecr.`; `ecr.<region>` is also answered, but the SDKs use this one.
+            return URL(string: "https://api.ecr.\(region).\(suffix)")!
         default:
             return URL(string: "https://\(service.rawValue).\(region).\(suffix)")!
         }
