@@ -33,7 +33,7 @@ let package = Package(
             name: "LambdaBuild",
             dependencies: [
                 "BuildPlanner", "Compilers", "Archiver", "ELFKit", "LambdaChecks", "LambdaConfig", "LambdaSupport", "GlibcCompat",
-                "OCIImage",
+                "OCIImage", "OCIRegistry", "AWSClient",
             ],
             swiftSettings: strictSettings
         ),
@@ -128,7 +128,9 @@ let package = Package(
         // Running artifacts as Lambda would: locate or unzip, start with Lambda's environment, invoke, serve.
         .target(
             name: "LambdaInvoke",
-            dependencies: ["LambdaEmulator", "Archiver", "LambdaConfig", "LambdaSupport"],
+            dependencies: [
+                "LambdaEmulator", "Archiver", "LambdaConfig", "LambdaSupport", "BuildPlanner", "ELFKit", "LambdaChecks", "OCIImage",
+            ],
             // Sample events for `invoke --data-example`, written from the shapes AWS documents.
             resources: [.copy("Events")],
             swiftSettings: strictSettings

@@ -7,6 +7,7 @@ public import GlibcCompat
 public import LambdaChecks
 import LambdaConfig
 import LambdaSupport
+import OCIRegistry
 
 /// One artifact as written, for the summary.
 public struct WrittenArtifact: Sendable, Equatable {
@@ -66,6 +67,8 @@ public struct BuildWorkflow: Sendable {
         let (workspace, settings, toolchain, target) = try resolve()
         let configuration = workspace.configuration
         let profile = try RuntimeProfile.named(settings.runtime)
+        // A malformed --push is refused before anything is compiled.
+        if let push = settings.image.push { _ = try PushDestination.parse(push) }
         let zipOptions = try ZipOptions.deterministic(environment: context.environment)
         let progress = Progress(console: context.console, clock: clock)
 
@@ -221,18 +224,20 @@ public struct BuildWorkflow: Sendable {
                 throw BuildError.classifyingDiskFull(error, writing: lambdaDirectory)
             }
         }
+        // Pushed after the commit: a registry that refuses leaves the written images in place.
+        let pushed = failed.isEmpty ? try await push(written, settings: settings, configuration: configuration) : written
         let elapsed = clock.now - started
         switch input.messageFormat {
         case .human:
-            SummaryRenderer(context: context).render(written, configuration: configurationName, elapsed: elapsed)
+            SummaryRenderer(context: context).render(pushed, configuration: configurationName, elapsed: elapsed)
                 .forEach(context.console.result)
         case .json:
             JSONMessages.lines(
-                written, rejected: rejected, target: target, configuration: configurationName, elapsed: elapsed, failed: failed)
+                pushed, rejected: rejected, target: target, configuration: configurationName, elapsed: elapsed, failed: failed)
                 .forEach(context.console.result)
         }
         if !failed.isEmpty { throw BuildError.checksFailed(products: failed, runtime: profile.name) }
-        return BuildReport(plans: plans, artifacts: written)
+        return BuildReport(plans: plans, artifacts: pushed)
     }
 
     /// One package of the run, planned.

@@ -1,9 +1,9 @@
-import BuildPlanner
+public import BuildPlanner
 import ELFKit
 import Foundation
 import LambdaChecks
 import LambdaSupport
-import OCIImage
+public import OCIImage
 
 /// How a function's process is started: its bootstrap directly (a directory or an unpacked zip),
 /// an unpacked image's entrypoint through the image's own loader, or the image in a container engine.
