@@ -1,4 +1,6 @@
 import Archiver
+import BuildPlanner
+import OCIImage
 import Foundation
 public import LambdaConfig
 import LambdaSupport
@@ -62,9 +64,13 @@ public enum ArtifactLocator {
     /// into a new temporary directory, as Lambda unpacks into /var/task and /opt. A name found
     /// as another kind of artifact than asked for is an error that says which flag runs it.
     public static func prepare(
-        function: String, extensions: [String], zip: Bool, lambdaDirectory: String, flattened: Bool = false
+        function: String, extensions: [String], zip: Bool, lambdaDirectory: String, flattened: Bool = false, image: Bool = false
     ) throws -> PreparedArtifacts {
         let functionDirectory = flattened ? lambdaDirectory : "\(lambdaDirectory)/\(function)"
+        if image {
+            return try prepareImage(
+                function: function, source: "\(functionDirectory)/image.tar", extensions: extensions, lambdaDirectory: lambdaDirectory)
+        }
         let source = zip ? "\(functionDirectory)/bootstrap.zip" : "\(functionDirectory)/bootstrap"
         guard FileSystem.kind(of: source, followingSymlinks: true) == .file else {
             throw missingFunction(function, path: source, zip: zip, flattened: flattened, in: lambdaDirectory)
@@ -113,6 +119,38 @@ public enum ArtifactLocator {
             throw error
         }
         return prepared
+    }
+
+    /// `--image`: `image.tar` unpacked into a new temporary directory (its layers in order, none
+    /// allowed to write outside it), its entrypoint started through its own loader
+    /// (`ImageLaunch`). Extensions still run from the lambda directory, as `/opt`.
+    static func prepareImage(
+        function: String, source: String, extensions: [String], lambdaDirectory: String
+    ) throws -> PreparedArtifacts {
+        guard FileSystem.kind(of: source, followingSymlinks: true) == .file else {
+            throw InvokeError.imageMissing(function: function, path: source)
+        }
+        for name in extensions where FileSystem.kind(of: "\(lambdaDirectory)/extensions/\(name)", followingSymlinks: true) != .file {
+            throw InvokeError.extensionMissing(name: name, path: "\(lambdaDirectory)/extensions/\(name)", zip: false)
+        }
+        let temporary = try makeTemporaryDirectory()
+        do {
+            let read = try OCIArchiveReader.read(archive: source, unpackingInto: "\(temporary)/layout")
+            try ImageUnpacker.unpack(read, into: "\(temporary)/root")
+            try? FileSystem.removeItem("\(temporary)/layout")
+            guard let host = HostPlatform.current.architecture else {
+                throw InvokeError.imageArchitecture(image: read.configuration.architecture.rawValue, host: "not a Lambda architecture")
+            }
+            let launch = try ImageLaunch.prepare(root: "\(temporary)/root", configuration: read.configuration, host: host)
+            var prepared = PreparedArtifacts(
+                function: function, taskRoot: launch.workingDirectory, optRoot: lambdaDirectory,
+                extensions: extensions.map { ($0, "\(lambdaDirectory)/extensions/\($0)") }, temporaryDirectory: temporary)
+            prepared.launch = .image(launch)
+            return prepared
+        } catch {
+            try? FileSystem.removeItem(temporary)
+            throw error
+        }
     }
 
     /// Lambda runs only files with execute permission (`Runtime.InvalidEntrypoint` otherwise),

@@ -131,7 +131,10 @@ public actor ExecutionEnvironment {
 
         let before = emulator.snapshot.runtimeNextCount
         let spawned = ContinuousClock.now
-        let function = try spawn(artifacts.bootstrap, what: artifacts.function, in: artifacts.taskRoot)
+        let command = artifacts.command(variables: variables)
+        let function = try spawn(
+            command.executable, arguments: command.arguments, environment: command.environment, what: artifacts.function,
+            in: command.workingDirectory)
         self.function = function
         let step = try await Race.first(within: limit, expired: Step.expired, [
             { [emulator] in try await emulator.waitUntil { $0.runtimeNextCount > before ? Step.firstNext($0.firstNext ?? .now) : nil } },
@@ -310,13 +313,17 @@ public actor ExecutionEnvironment {
         }
     }
 
-    private func spawn(_ executable: String, what: String, in directory: String) throws -> ChildProcess {
+    private func spawn(
+        _ executable: String, arguments: [String] = [], environment: [String: String]? = nil, what: String, in directory: String
+    ) throws -> ChildProcess {
+        let environment = environment ?? variables
         if let trace {
-            trace("Starting \(what): \(executable) in \(directory), with the environment:")
-            LambdaEnvironment.displayed(variables).forEach { trace("  \($0)") }
+            trace("Starting \(what): \(([executable] + arguments).joined(separator: " ")) in \(directory), with the environment:")
+            LambdaEnvironment.displayed(environment).forEach { trace("  \($0)") }
         }
         do {
-            return try ChildProcess.spawn(ChildSpec(executable: executable, environment: variables, workingDirectory: directory, output: output))
+            return try ChildProcess.spawn(
+                ChildSpec(executable: executable, arguments: arguments, environment: environment, workingDirectory: directory, output: output))
         } catch ProcessError.launchFailed(_, let reason) {
             throw InvokeError.cannotStart(what: "\(what) (\(executable))", reason: reason)
         }

@@ -97,3 +97,27 @@ public struct ImageLaunch: Sendable, Equatable {
         return launch
     }
 }
+
+extension PreparedArtifacts {
+    /// The function's process: what runs, with which arguments, variables and directory.
+    /// `variables` are Lambda's (`LambdaEnvironment`); an image's own `Env` is under them, and in
+    /// a container the paths that name this machine's directories are left to the image.
+    func command(variables: [String: String]) -> (
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String
+    ) {
+        switch launch {
+        case .direct:
+            return (bootstrap, [], variables, taskRoot)
+        case .image(let image):
+            let (executable, arguments) = image.command
+            return (executable, arguments, image.environment.merging(variables) { $1 }, image.workingDirectory)
+        case .container(let cli, let reference):
+            let hostPaths: Set<String> = ["LAMBDA_TASK_ROOT", "LD_LIBRARY_PATH", "PATH", "HOME"]
+            let passed = variables.filter { !hostPaths.contains($0.key) }.sorted { $0.key < $1.key }
+            let arguments = ["run", "--rm", "--network", "host"] + passed.flatMap { ["--env", "\($0.key)=\($0.value)"] } + [reference]
+            // The engine runs with this process's own variables (its configuration: CONTAINERS_CONF, DOCKER_HOST).
+            let environment = ProcessInfo.processInfo.environment
+            return (cli, arguments, environment, taskRoot)
+        }
+    }
+}

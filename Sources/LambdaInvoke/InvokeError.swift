@@ -20,6 +20,9 @@ public enum InvokeError: Error, Sendable, Equatable {
     case imageMissing(function: String, path: String)
     case imageUnusable(reason: String)
     case imageArchitecture(image: String, host: String)
+    case contradictoryFormats
+    case containerWithoutImage
+    case containerLoadFailed(cli: String, path: String, reason: String)
     case invalidEnvironment(String)
     case reservedEnvironment(String)
     case invalidPayload(source: String, reason: String)
@@ -75,6 +78,12 @@ extension InvokeError: CustomStringConvertible {
             return "the image cannot run: \(reason); rebuild it with swift-lambda build --output-format image"
         case .imageArchitecture(let image, let host):
             return "the image is \(image) and this machine \(host), and --image runs it with this machine's processor; build it for this machine, or run it with --container-cli where an engine emulates \(image)"
+        case .contradictoryFormats:
+            return "--image and --zip each name what to run; pass one of them"
+        case .containerWithoutImage:
+            return "--container-cli runs an image; add --image (and build it with --output-format image)"
+        case .containerLoadFailed(let cli, let path, let reason):
+            return "\(cli) could not load \(path) (\(reason)); check that \(cli) works here (\(cli) info), or drop --container-cli to run the image without an engine"
         case .invalidEnvironment(let assignment):
             return "--env '\(assignment)' is not KEY=VALUE; write it as --env NAME=value"
         case .reservedEnvironment(let key):

@@ -15,11 +15,18 @@ public struct FunctionSettings: Sendable, Equatable {
     /// `--env KEY=VALUE`, as given.
     public var environment: [String]
     public var timeout: Duration
+    /// `--image`: run `image.tar` (what `build --output-format image` wrote) instead of the directory.
+    public var image: Bool
+    /// `--container-cli podman|docker`: with `--image`, run it in that engine instead.
+    public var containerCLI: String?
 
     public init(
         name: String, packagePath: String? = nil, lambdaDirectory: String? = nil, zip: Bool = false,
-        extensions: [String] = [], environment: [String] = [], timeout: Duration = .seconds(3), flattened: Bool = false
+        extensions: [String] = [], environment: [String] = [], timeout: Duration = .seconds(3), flattened: Bool = false,
+        image: Bool = false, containerCLI: String? = nil
     ) {
+        self.image = image
+        self.containerCLI = containerCLI
         self.flattened = flattened
         self.name = name
         self.packagePath = packagePath
@@ -40,6 +47,23 @@ extension FunctionSettings {
             }
         }
         _ = try LambdaEnvironment.parse(environment)
+        if image, zip { throw .contradictoryFormats }
+        if containerCLI != nil, !image { throw .containerWithoutImage }
+    }
+}
+
+extension FunctionSettings {
+    /// The artifacts ready to start, as the settings say: the directory, the unpacked zip, the
+    /// unpacked image, or the image loaded into a container engine.
+    func prepare(lambdaDirectory: String, context: InvokeContext) async throws -> PreparedArtifacts {
+        guard let cli = containerCLI, image else {
+            return try ArtifactLocator.prepare(
+                function: name, extensions: extensions, zip: zip, lambdaDirectory: lambdaDirectory, flattened: flattened,
+                image: image)
+        }
+        return try await ContainerImage.load(
+            function: name, source: "\(flattened ? lambdaDirectory : "\(lambdaDirectory)/\(name)")/image.tar", cli: cli,
+            extensions: extensions, lambdaDirectory: lambdaDirectory, environment: context.environment)
     }
 }
 
@@ -131,9 +155,7 @@ public struct InvokeWorkflow: Sendable {
             data: data, dataFile: dataFile, dataExample: dataExample, currentDirectory: context.currentDirectory)
         let overrides = try LambdaEnvironment.parse(function.environment)
         let lambdaDirectory = try function.lambdaDirectory(in: context)
-        let artifacts = try ArtifactLocator.prepare(
-            function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory,
-            flattened: function.flattened)
+        let artifacts = try await function.prepare(lambdaDirectory: lambdaDirectory, context: context)
         defer { artifacts.remove() }
         context.describe(artifacts, lambdaDirectory: lambdaDirectory)
 

@@ -26,13 +26,11 @@ public struct ServeWorkflow: Sendable {
     public func run() async throws {
         let console = context.console
         let overrides = try function.map { try LambdaEnvironment.parse($0.environment) } ?? [:]
-        let artifacts = try function.map { function in
+        var artifacts: PreparedArtifacts?
+        if let function {
             let lambdaDirectory = try function.lambdaDirectory(in: context)
-            let artifacts = try ArtifactLocator.prepare(
-                function: function.name, extensions: function.extensions, zip: function.zip, lambdaDirectory: lambdaDirectory,
-                flattened: function.flattened)
-            context.describe(artifacts, lambdaDirectory: lambdaDirectory)
-            return artifacts
+            artifacts = try await function.prepare(lambdaDirectory: lambdaDirectory, context: context)
+            artifacts.map { context.describe($0, lambdaDirectory: lambdaDirectory) }
         }
         defer { artifacts?.remove() }
 

@@ -36,6 +36,8 @@ struct Invoke: AsyncParsableCommand {
     @Flag(help: "Run bootstrap.zip and the extensions' layer zips, unpacked: exactly what will be uploaded.")
     var zip = false
 
+    @OptionGroup var images: ImageRunOptions
+
     @Flag(help: "Run <lambda-dir>/bootstrap as NAME: what build --flatten NAME wrote.")
     var flattened = false
 
@@ -72,7 +74,8 @@ struct Invoke: AsyncParsableCommand {
     var settings: FunctionSettings {
         FunctionSettings(
             name: name, packagePath: packagePath, lambdaDirectory: lambdaDir, zip: zip, extensions: extensions,
-            environment: environment, timeout: .milliseconds(Int64((timeout * 1000).rounded())), flattened: flattened)
+            environment: environment, timeout: .milliseconds(Int64((timeout * 1000).rounded())), flattened: flattened,
+            image: images.image, containerCLI: images.containerCLI)
     }
 
     func validate() throws {
@@ -86,7 +89,7 @@ struct Invoke: AsyncParsableCommand {
         }
         try validateTimeout(timeout)
         if remote {
-            let local = [("--zip", zip), ("--flattened", flattened), ("--extension", !extensions.isEmpty), ("--env", !environment.isEmpty)]
+            let local = [("--zip", zip), ("--image", images.image), ("--flattened", flattened), ("--extension", !extensions.isEmpty), ("--env", !environment.isEmpty)]
             if let (flag, _) = local.first(where: { $0.1 }) {
                 throw ValidationError("\(flag) describes a local run; --remote invokes the function as deployed, so drop one of them")
             }

@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "With NAME: run bootstrap.zip and the extensions' layer zips, unpacked.")
     var zip = false
 
+    @OptionGroup var images: ImageRunOptions
+
     @Flag(help: "With NAME: run <lambda-dir>/bootstrap, what build --flatten NAME wrote.")
     var flattened = false
 
@@ -52,7 +54,8 @@ struct Serve: AsyncParsableCommand {
         name.map { name in
             FunctionSettings(
                 name: name, packagePath: packagePath, lambdaDirectory: lambdaDir, zip: zip, extensions: extensions,
-                environment: environment, timeout: duration, flattened: flattened)
+                environment: environment, timeout: duration, flattened: flattened, image: images.image,
+                containerCLI: images.containerCLI)
         }
     }
 
@@ -62,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         }
         try validateTimeout(timeout)
         if name == nil {
-            let needsName = [("--zip", zip), ("--flattened", flattened), ("--extension", !extensions.isEmpty), ("--env", !environment.isEmpty),
+            let needsName = [("--zip", zip), ("--image", images.image), ("--flattened", flattened), ("--extension", !extensions.isEmpty), ("--env", !environment.isEmpty),
                              ("--package-path", packagePath != nil), ("--lambda-dir", lambdaDir != nil)]
             if let (flag, _) = needsName.first(where: { $0.1 }) {
                 throw ValidationError("\(flag) describes a function to start; pass its NAME, or drop \(flag) and start the function yourself")
