@@ -145,7 +145,7 @@ public final class MotoServer: Sendable {
     }
 
     /// A port nothing listens on now: the kernel's pick for a socket bound to 127.0.0.1:0.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestToolError(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
