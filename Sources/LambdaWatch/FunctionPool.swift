@@ -93,7 +93,10 @@ public actor FunctionPool {
         if let settings {
             while busy > 0 { await withCheckedContinuation { freed.append($0) } }
             await shutDownIdle()
+            // An unpacked image (`watch --image`) is the old environments' root: theirs alone now.
+            let old = self.settings.artifacts
             self.settings = settings
+            if old.temporaryDirectory != settings.artifacts.temporaryDirectory { old.remove() }
         }
         paused = false
         let waiting = held
@@ -112,6 +115,7 @@ public actor FunctionPool {
         waiting.forEach { $0.resume() }
         await shutDownIdle()
         for environment in busyEnvironments { await end(environment) }
+        settings.artifacts.remove()
     }
 
     /// Set by `stop`: the held invocations must not wait for a `resume` that will not come, and

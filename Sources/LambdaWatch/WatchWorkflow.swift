@@ -25,6 +25,8 @@ public struct WatchInput: Sendable {
     public var verbose: Bool
     /// The build's other flags (`--lambda-dir`, `--swift-sdk`, ...), as a layer.
     public var flags: Layer
+    /// `--image`: build images (`--output-format image`) and run each one from its own files.
+    public var image: Bool = false
 
     public init(
         packagePath: String? = nil, products: [String] = [], release: Bool = false, environment: [String] = [],
@@ -165,7 +167,9 @@ public struct WatchWorkflow: Sendable {
         var layer = input.flags
         let here = build.currentDirectory
         layer.set(.release, .bool(input.release), from: Origin(.flag(input.release ? "--release" : "watch (debug)"), baseDirectory: here))
-        layer.set(.outputFormat, .string("binary"), from: Origin(.flag("watch (binary layout)"), baseDirectory: here))
+        layer.set(
+            .outputFormat, .string(input.image ? "image" : "binary"),
+            from: Origin(.flag(input.image ? "watch --image" : "watch (binary layout)"), baseDirectory: here))
         return layer
     }
 
@@ -199,7 +203,7 @@ public struct WatchWorkflow: Sendable {
             let overrides = configured.merging(file) { $1 }.merging(flagged) { $1 }
             let seconds = configuration.value(of: .timeout, for: name)?.value.integer
             let artifacts = try ArtifactLocator.prepare(
-                function: name, extensions: input.extensions, zip: false, lambdaDirectory: project.lambdaDirectory)
+                function: name, extensions: input.extensions, zip: false, lambdaDirectory: project.lambdaDirectory, image: input.image)
             result[name] = PoolSettings(
                 name: name, artifacts: artifacts, overrides: overrides,
                 timeout: input.timeout ?? .seconds(seconds ?? 3), concurrency: input.concurrency)

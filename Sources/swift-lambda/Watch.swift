@@ -52,6 +52,9 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .customLong("extension"), help: ArgumentHelp("Run this extension (built by the same package) beside every environment (repeatable).", valueName: "name"))
     var extensions: [String] = []
 
+    @Flag(help: "Build images (--output-format image) and run each from its own files, through its own loader (not with --extension).")
+    var image = false
+
     @Flag(help: "Do not watch for changes; serve the first build until Ctrl-C.")
     var noReload = false
 
@@ -69,6 +72,9 @@ struct Watch: AsyncParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency \(concurrency) runs nothing; give 1 or more") }
         if let timeout { try validateTimeout(timeout) }
+        if image, !extensions.isEmpty {
+            throw ValidationError("--image builds the functions as images, and Lambda runs no extension images; drop --extension or --image")
+        }
         for name in products + extensions where name.isEmpty || name.hasPrefix("-") {
             throw ValidationError("'\(name)' is not a product name; pass the name of an executable product")
         }
@@ -84,10 +90,11 @@ struct Watch: AsyncParsableCommand {
         if let lambdaDir {
             flags.set(.lambdaDir, .string(lambdaDir), from: Origin(.flag("--lambda-dir"), baseDirectory: FileManager.default.currentDirectoryPath))
         }
-        let input = WatchInput(
+        var input = WatchInput(
             packagePath: packagePath, products: products, release: release, environment: environment, environmentFile: envFile,
             concurrency: concurrency, timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) }, extensions: extensions,
             reload: !noReload, address: address, port: port, verbose: verbose, flags: flags)
+        input.image = image
         let workflow = WatchWorkflow(
             input: input, build: .live(colour: colour.mode), invoke: .live(colour: colour.mode, verbose: verbose))
         try await Failure.report(colour: colour.mode) {

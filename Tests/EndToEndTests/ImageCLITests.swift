@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LambdaTestSupport
 import Testing
 
@@ -65,8 +68,15 @@ extension SharedExamplesSuites {
             return built
         }
 
-        static func tool(_ arguments: [String], in directory: String = "/") throws -> CLIResult {
-            try Harness.runProcess("/usr/bin/env", arguments, in: directory)
+        /// A tool (skopeo, umoci, bsdtar, gcc) on a thread of its own, as `Harness.runOffThePool`
+        /// runs the CLI: waited for on one of the few cooperative threads, it would starve the
+        /// loopback servers of the suites running beside it.
+        static func tool(_ arguments: [String], in directory: String = "/") async throws -> CLIResult {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result { try Harness.runProcess("/usr/bin/env", arguments, in: directory) })
+                }.start()
+            }
         }
 
         static func json(_ text: String) throws -> [String: Any] { try ImageCLITestsJSON.object(text) }
@@ -80,7 +90,7 @@ extension SharedExamplesSuites {
                 #expect(Harness.contents(of: "\(built.lambdaDirectory)/\(name)").contains("image.tar"))
                 #expect(!Harness.contents(of: "\(built.lambdaDirectory)/\(name)").contains("bootstrap.zip"))
                 let reported = try built.image(name)
-                let inspect = try Self.tool(["skopeo", "inspect", "oci-archive:\(archive)"])
+                let inspect = try await Self.tool(["skopeo", "inspect", "oci-archive:\(archive)"])
                 try #require(inspect.status == 0, "\(inspect.standardError)")
                 let facts = try Self.json(inspect.standardOutput)
                 #expect(facts["Digest"] as? String == reported["digest"] as? String)
@@ -88,7 +98,7 @@ extension SharedExamplesSuites {
                 let layers = try #require(facts["Layers"] as? [String])
                 #expect(layers.count == 2)
                 systemLayers[name] = layers.first
-                let config = try Self.json(try Self.tool(["skopeo", "inspect", "--config", "oci-archive:\(archive)"]).standardOutput)
+                let config = try Self.json(try await Self.tool(["skopeo", "inspect", "--config", "oci-archive:\(archive)"]).standardOutput)
                 let container = try #require(config["config"] as? [String: Any])
                 #expect(container["Entrypoint"] as? [String] == ["/var/task/bootstrap"])
                 #expect(container["WorkingDir"] as? String == "/var/task")
@@ -100,9 +110,9 @@ extension SharedExamplesSuites {
 
                 // umoci unpacks what skopeo copies out of the archive.
                 let work = try Harness.temporaryDirectory(prefix: "umoci-\(name)")
-                let copy = try Self.tool(["skopeo", "copy", "oci-archive:\(archive)", "oci:\(work)/layout:latest"])
+                let copy = try await Self.tool(["skopeo", "copy", "oci-archive:\(archive)", "oci:\(work)/layout:latest"])
                 try #require(copy.status == 0, "\(copy.standardError)")
-                let unpack = try Self.tool(["umoci", "unpack", "--image", "\(work)/layout:latest", "\(work)/bundle"])
+                let unpack = try await Self.tool(["umoci", "unpack", "--image", "\(work)/layout:latest", "\(work)/bundle"])
                 try #require(unpack.status == 0, "\(unpack.standardError)")
                 let rootfs = "\(work)/bundle/rootfs"
                 #expect(try Harness.mode(of: "\(rootfs)/var/task/bootstrap") == 0o755)
@@ -119,7 +129,7 @@ extension SharedExamplesSuites {
                 // Every layer entry: owner 0/0, 1980, in bsdtar's listing.
                 for layer in layers {
                     let blob = "\(work)/layout/blobs/sha256/\(layer.dropFirst("sha256:".count))"
-                    let listing = try Self.tool(["bsdtar", "-tvzf", blob, "--numeric-owner"])
+                    let listing = try await Self.tool(["bsdtar", "-tvzf", blob, "--numeric-owner"])
                     try #require(listing.status == 0, "\(listing.standardError)")
                     for line in listing.standardOutput.split(separator: "\n") {
                         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -145,9 +155,9 @@ extension SharedExamplesSuites {
             for name in Self.functions {
                 let archive = "\(built.lambdaDirectory)/\(name)/image.tar"
                 let work = try Harness.temporaryDirectory(prefix: "chroot-\(name)")
-                try #require(try Self.tool(["skopeo", "copy", "oci-archive:\(archive)", "oci:\(work)/layout:latest"]).status == 0)
-                try #require(try Self.tool(["umoci", "unpack", "--image", "\(work)/layout:latest", "\(work)/bundle"]).status == 0)
-                let config = try Self.json(try Self.tool(["skopeo", "inspect", "--config", "oci-archive:\(archive)"]).standardOutput)
+                try #require(try await Self.tool(["skopeo", "copy", "oci-archive:\(archive)", "oci:\(work)/layout:latest"]).status == 0)
+                try #require(try await Self.tool(["umoci", "unpack", "--image", "\(work)/layout:latest", "\(work)/bundle"]).status == 0)
+                let config = try Self.json(try await Self.tool(["skopeo", "inspect", "--config", "oci-archive:\(archive)"]).standardOutput)
                 let env = try #require((config["config"] as? [String: Any])?["Env"] as? [String])
                 let libraryPath = try #require(env.first { $0.hasPrefix("LD_LIBRARY_PATH=") })
                 // Lambda gives a function /proc (Swift reads its arguments there): mounted in a
@@ -182,7 +192,7 @@ extension SharedExamplesSuites {
         /// `invoke --image`: unpacked and run through the image's own loader, then removed.
         @Test func invokeImageRunsTheImageThroughItsOwnLoader() async throws {
             let built = try await built()
-            let run = try Harness.run(["invoke", "quotes", "--image", "--data", #"{"index":2}"#, "-v"], in: built.packageRoot)
+            let run = try await Harness.runOffThePool(["invoke", "quotes", "--image", "--data", #"{"index":2}"#, "-v"], in: built.packageRoot)
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.standardOutput.hasPrefix(#"{"index":2,"quote":"#), "\(run.standardOutput)")
             let starting = try #require(run.standardError.split(separator: "\n").first { $0.hasPrefix("Starting quotes: ") })
@@ -194,10 +204,10 @@ extension SharedExamplesSuites {
             #expect(words[5].split(separator: ":").allSatisfy { $0.hasPrefix(root) }, "only the image's directories: \(starting)")
             #expect(!FileManager.default.fileExists(atPath: root), "the unpacked image is removed afterwards")
 
-            let missing = try Harness.run(["invoke", "echo", "--image", "--lambda-dir", "\(built.packageRoot)/nowhere"], in: built.packageRoot)
+            let missing = try await Harness.runOffThePool(["invoke", "echo", "--image", "--lambda-dir", "\(built.packageRoot)/nowhere"], in: built.packageRoot)
             #expect(missing.status != 0)
             #expect(missing.standardError.contains("error: no image of echo at "), "\(missing.standardError)")
-            let both = try Harness.run(["invoke", "echo", "--image", "--zip"], in: built.packageRoot)
+            let both = try await Harness.runOffThePool(["invoke", "echo", "--image", "--zip"], in: built.packageRoot)
             #expect(both.status == 64 && both.standardError.contains("--image and --zip each name what to run"), "\(both.standardError)")
         }
 
@@ -227,11 +237,30 @@ extension SharedExamplesSuites {
             defer {
                 _ = try? TestCommand.run("/usr/bin/env", ["podman", "rmi", "--all", "--force"], in: "/", environment: environment)
             }
-            let run = try Harness.run(
+            let run = try await Harness.runOffThePool(
                 ["invoke", "greeter", "--image", "--container-cli", "podman", "--data", #"{"name":"Pod"}"#], in: built.packageRoot,
                 environment: environment)
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.standardOutput == #"{"greeting":"Hello, Pod!","length":3}"# + "\n", "\(run.standardOutput)\n\(run.standardError)")
+        }
+
+        /// `watch --image`: every function built as an image and served from its unpacked root;
+        /// Ctrl-C removes the roots.
+        @Test func watchImageServesEachFunctionFromItsImage() async throws {
+            let built = try await built()
+            let watch = try BackgroundCLI(["watch", "--release", "--image", "--no-reload", "--port", "0", "-v"], in: built.packageRoot)
+            defer { if watch.process.isRunning { kill(watch.pid, SIGKILL) } }
+            let listening = try await watch.waitForLine(within: .seconds(300)) { $0.hasPrefix("watch: 3 functions on http://") }
+            let port = try #require(Int(listening.split(separator: ":").last?.split(separator: " ").first ?? ""))
+            let answer = try await RawHTTP.request(
+                "POST", "/2015-03-31/functions/quotes/invocations", port: port, body: Array(#"{"index":3}"#.utf8))
+            #expect(answer.status == 200 && answer.text.hasPrefix(#"{"index":3,"quote":"#), "\(answer.text)\n\(watch.standardError)")
+            let starting = try await watch.waitForLine { $0.contains("Starting quotes: ") && $0.contains("/.swift-lambda-loader ") }
+            let loader = try #require(starting.split(separator: " ").first { $0.hasSuffix("/var/task/.swift-lambda-loader") })
+            let root = String(loader.dropLast("/root/var/task/.swift-lambda-loader".count))
+            #expect(FileManager.default.fileExists(atPath: root))
+            #expect(try await watch.interrupt() == 130, "\(watch.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: root), "the unpacked image goes with watch: \(root)")
         }
 
         /// A push to a real registry, read back with skopeo; a second push uploads no blob.
@@ -244,7 +273,7 @@ extension SharedExamplesSuites {
                 #expect(first.standardError.contains("(3 of 3 blobs uploaded"), "\(first.standardError)")
                 let digest = try #require(try built.image("echo")["digest"] as? String)
                 #expect(first.standardOutput.contains("pushed \(registry.address)/team/echo@\(digest)"), "\(first.standardOutput)")
-                let inspect = try Self.tool(["skopeo", "inspect", "--tls-verify=false", "docker://\(registry.address)/team/echo:latest"])
+                let inspect = try await Self.tool(["skopeo", "inspect", "--tls-verify=false", "docker://\(registry.address)/team/echo:latest"])
                 try #require(inspect.status == 0, "\(inspect.standardError)")
                 #expect(try Self.json(inspect.standardOutput)["Digest"] as? String == digest)
 
@@ -260,7 +289,7 @@ extension SharedExamplesSuites {
             let echo = "\(built.lambdaDirectory)/echo/image.tar"
             let before = try Data(contentsOf: URL(fileURLWithPath: echo))
 
-            let malformed = try Harness.run(["build", "--release", "--output-format", "image", "--push", "Foo Bar"], in: built.packageRoot)
+            let malformed = try await Harness.runOffThePool(["build", "--release", "--output-format", "image", "--push", "Foo Bar"], in: built.packageRoot)
             #expect(malformed.status == 1)
             #expect(
                 DeployFacts.errorLines(malformed.standardError) == [
@@ -270,7 +299,7 @@ extension SharedExamplesSuites {
 
             // Nothing listens on the port: the images are written, the push fails in one line.
             let port = try MotoServer.freePort()
-            let refused = try Harness.run(
+            let refused = try await Harness.runOffThePool(
                 ["build", "--release", "--output-format", "image", "--product", "echo", "--push", "127.0.0.1:\(port)"], in: built.packageRoot)
             #expect(refused.status == 1)
             let lines = DeployFacts.errorLines(refused.standardError)
@@ -278,7 +307,7 @@ extension SharedExamplesSuites {
             let unchanged = try Data(contentsOf: URL(fileURLWithPath: echo)) == before
             #expect(unchanged, "the same build gives the same image.tar")
 
-            let layer = try Harness.run(["build", "--release", "--output-format", "image", "--extension", "--product", "echo"], in: built.packageRoot)
+            let layer = try await Harness.runOffThePool(["build", "--release", "--output-format", "image", "--extension", "--product", "echo"], in: built.packageRoot)
             #expect(layer.status == 1)
             #expect(
                 DeployFacts.errorLines(layer.standardError) == [
@@ -293,7 +322,7 @@ extension SharedExamplesSuites {
             let root = try Harness.fixture("tiny")
             let libraries = try Harness.temporaryDirectory(prefix: "extra-lib")
             try "int extra(void) { return 1; }\n".write(toFile: "\(libraries)/extra.c", atomically: true, encoding: .utf8)
-            let compiled = try Self.tool(
+            let compiled = try await Self.tool(
                 ["gcc", "-shared", "-fPIC", "-Wl,-soname,libextra.so.1", "-o", "\(libraries)/libextra.so", "\(libraries)/extra.c"])
             try #require(compiled.status == 0, "\(compiled.standardError)")
             let result = try await Harness.runOffThePool(
