@@ -1,6 +1,7 @@
 public import Foundation
 
 /// Retries of throttled and failed-over requests: bounded, with exponential backoff and jitter.
+/// AWS calls and registry pushes (OCIRegistry) both retry by it.
 public struct RetryPolicy: Sendable, Equatable {
     public var attempts: Int
     public var baseDelay: Double
@@ -14,7 +15,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     public static let none = RetryPolicy(attempts: 1)
 
-    func delay(afterAttempt attempt: Int) -> Double {
+    public func delay(afterAttempt attempt: Int) -> Double {
         min(maximumDelay, baseDelay * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
     }
 

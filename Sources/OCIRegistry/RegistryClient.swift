@@ -28,12 +28,12 @@ public struct RegistryClient: Sendable {
     public var insecureRegistry: Bool
     /// Each request and answer in one line (no secrets): `-v`.
     public var trace: (@Sendable (String) -> Void)?
-    public var retry: RegistryRetry
+    public var retry: RetryPolicy
 
     public init(
         transport: any HTTPTransport = CurlTransport(), login: RegistryLogin = .anonymous,
         insecureRegistry: Bool = false,
-        trace: (@Sendable (String) -> Void)? = nil, retry: RegistryRetry = RegistryRetry()
+        trace: (@Sendable (String) -> Void)? = nil, retry: RetryPolicy = RegistryRetry.standard
     ) {
         self.retry = retry
         self.transport = transport
@@ -206,25 +206,12 @@ public struct RegistryClient: Sendable {
     }
 }
 
-/// Requests sent again after a lost connection, a timeout, 429 or 5xx: bounded, with exponential
-/// backoff and jitter, as AWSClient's `RetryPolicy` (a registry behind a load balancer answers 502
-/// and 503 while it rolls; a large upload over a flaky link loses its connection).
-public struct RegistryRetry: Sendable, Equatable {
-    public var attempts: Int
-    public var baseDelay: Double
-    public var maximumDelay: Double
-
-    public init(attempts: Int = 3, baseDelay: Double = 0.5, maximumDelay: Double = 5) {
-        self.attempts = attempts
-        self.baseDelay = baseDelay
-        self.maximumDelay = maximumDelay
-    }
-
-    public static let none = RegistryRetry(attempts: 1)
-
-    func delay(afterAttempt attempt: Int) -> Double {
-        min(maximumDelay, baseDelay * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
-    }
+/// Requests sent again after a lost connection, a timeout, 429 or 5xx: AWSClient's
+/// `RetryPolicy` (bounded, exponential backoff with jitter), with fewer, slower attempts (a
+/// registry behind a load balancer answers 502 and 503 while it rolls; a large upload over a
+/// flaky link loses its connection).
+public enum RegistryRetry {
+    public static let standard = RetryPolicy(attempts: 3, baseDelay: 0.5, maximumDelay: 5)
 
     static func isTransient(_ status: Int) -> Bool { [429, 500, 502, 503, 504].contains(status) }
 }

@@ -15,7 +15,7 @@ struct RegistrySession {
     let registry: String
     let repository: String
     let base: URL
-    let retry: RegistryRetry
+    let retry: RetryPolicy
 
     /// The `Authorization` sent with every request to the registry's own host.
     private(set) var authorization: String?
@@ -26,7 +26,7 @@ struct RegistrySession {
     init(
         transport: any HTTPTransport, login: RegistryLogin, insecure: Bool, trace: (@Sendable (String) -> Void)?,
         registry: String,
-        repository: String, scheme: RegistryScheme, retry: RegistryRetry = RegistryRetry()
+        repository: String, scheme: RegistryScheme, retry: RetryPolicy = RegistryRetry.standard
     ) {
         self.retry = retry
         self.transport = transport

@@ -99,7 +99,7 @@ func registryErrorBody(_ code: String, _ message: String) -> Data {
     Data(#"{"errors":[{"code":"\#(code)","message":"\#(message)","detail":null}]}"#.utf8)
 }
 
-extension RegistryRetry {
+extension RetryPolicy {
     /// Three attempts with no time to speak of between them.
-    static let fast = RegistryRetry(attempts: 3, baseDelay: 0.001, maximumDelay: 0.002)
+    static let fast = RetryPolicy(attempts: 3, baseDelay: 0.001, maximumDelay: 0.002)
 }
