@@ -28,6 +28,16 @@ import Testing
         let (outcome, output) = try await LocalInvocation.invoke(taskRoot: "\(lambda)/greeter", event: Array(#"{"name":"SDK"}"#.utf8))
         #expect(outcome == .response(Array(#"{"greeting":"Hello, SDK!","length":3}"#.utf8)), "\(output)")
 
+        // An image takes its system layer from the SDK's sysroot (here links to this machine's
+        // libraries), and runs through its own loader.
+        let image = try Harness.run(
+            ["build", "--release", "--compiler", "swift-sdk", "--output-format", "image", "--product", "greeter"] + sdk.buildArguments,
+            in: root)
+        #expect(image.status == 0, "\(image.standardError)")
+        #expect(image.standardOutput.contains("image checks passed"), "\(image.standardOutput)")
+        let ran = try Harness.run(["invoke", "greeter", "--image", "--data", #"{"name":"SDK image"}"#], in: root)
+        #expect(ran.standardOutput == #"{"greeting":"Hello, SDK image!","length":9}"# + "\n", "\(ran.standardError)")
+
         // Naming an SDK is enough: with no --compiler, an SDK that can build the target is used.
         let implicit = try Harness.run(["build", "--release", "--product", "echo", "-v"] + sdk.buildArguments, in: root)
         #expect(implicit.status == 0, "\(implicit.standardError)")
@@ -137,6 +147,20 @@ import Testing
         #expect(result.status == 1)
         #expect(result.standardError.contains("error: --bundle-libs takes libraries from this host, but --compiler docker links against another system's"))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda"))
+    }
+
+    /// An image takes the libraries the bootstrap links from this host or an SDK's sysroot; a
+    /// container build links against the container's, which are not here to copy.
+    @Test func imagesAreRefusedWithTheDockerBackend() throws {
+        let root = try Harness.fixture("tiny")
+        let (result, calls) = try runWithFakeDocker(["build", "--compiler", "docker", "--output-format", "image"], in: root, binary: "/bin/true")
+        #expect(result.status == 1)
+        #expect(
+            result.standardError.contains(
+                "error: --output-format image puts the libraries the bootstrap links into the image, and --compiler docker links against the container's"),
+            "\(result.standardError)")
+        #expect(!calls.contains { $0.hasPrefix("run ") && !$0.contains("--show-bin-path") }, "refused before compiling: \(calls)")
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda/Hello"))
     }
 
     @Test func wrongArchitectureFromTheCompilerIsAnErrorAndWritesNothing() throws {

@@ -211,6 +211,21 @@ extension SharedExamplesSuites {
             #expect(both.status == 64 && both.standardError.contains("--image and --zip each name what to run"), "\(both.standardError)")
         }
 
+        /// `serve NAME --image`: the image kept warm behind the emulator, answering the invoke API.
+        @Test func serveImageKeepsTheImageWarm() async throws {
+            let built = try await built()
+            let serve = try BackgroundCLI(["serve", "echo", "--image", "--port", "0"], in: built.packageRoot)
+            defer { if serve.process.isRunning { kill(serve.pid, SIGKILL) } }
+            let endpoint = try await serve.endpoint()
+            let port = try #require(Int(endpoint.split(separator: ":").last ?? ""))
+            for body in [#"{"n":1}"#, #"{"n":2}"#] {
+                let answer = try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array(body.utf8))
+                #expect(answer.status == 200 && answer.text == body, "\(answer.text)\n\(serve.standardError)")
+            }
+            #expect(serve.standardError.components(separatedBy: "Init Duration").count == 2, "one cold start: \(serve.standardError)")
+            #expect(try await serve.interrupt() == 0)
+        }
+
         /// `--container-cli podman`, with the settings that make podman run here (REFERENCE.md section 4).
         @Test func invokeImageRunsInPodman() async throws {
             let built = try await built()
