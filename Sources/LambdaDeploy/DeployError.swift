@@ -34,10 +34,10 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
             return message
         case .packageTypeDiffers(let function, let deployed, let wanted) where wanted == "Image":
             return
-                "\(function) is a \(deployed) function on Lambda, which cannot change a function's package type to \(wanted); delete it first (swift-lambda delete \(function)), then deploy it with --image"
+                "Lambda cannot change the package type of \(function) from \(deployed) to \(wanted); delete it first (swift-lambda delete \(function)), then deploy it with --image"
         case .packageTypeDiffers(let function, let deployed, let wanted):
             return
-                "\(function) is an \(deployed) function on Lambda, which cannot change a function's package type to \(wanted); deploy it with --image, or delete it first (swift-lambda delete \(function))"
+                "Lambda cannot change the package type of \(function) from \(deployed) to \(wanted); deploy it with --image, or delete it first (swift-lambda delete \(function))"
         case .imageNeedsPush(let function):
             return
                 "\(function) is deployed as an image, which Lambda pulls from a registry; pass --push REGISTRY[/NAMESPACE] (an ECR repository such as ACCOUNT.dkr.ecr.REGION.amazonaws.com), or set push in [build]"

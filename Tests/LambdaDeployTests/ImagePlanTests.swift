@@ -89,7 +89,7 @@ import Testing
         #expect(toImage == .packageTypeDiffers(function: "echo", deployed: "Zip", wanted: "Image"))
         #expect(
             toImage?.description
-                == "echo is a Zip function on Lambda, which cannot change a function's package type to Image; delete it first (swift-lambda delete echo), then deploy it with --image")
+                == "Lambda cannot change the package type of echo from Zip to Image; delete it first (swift-lambda delete echo), then deploy it with --image")
         let toZip = FunctionPlan.packageConflict(FunctionSpec(name: "echo", architecture: "x86_64", codeSha256: "abc="), remote: Self.remote())
         #expect(toZip == .packageTypeDiffers(function: "echo", deployed: "Image", wanted: "Zip"))
         #expect(FunctionPlan.packageConflict(Self.spec(), remote: Self.remote()) == nil)
