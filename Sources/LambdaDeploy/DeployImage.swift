@@ -50,7 +50,7 @@ extension DeployArtifacts {
         do {
             for artifact in artifacts {
                 guard artifact.kind == .function else { throw DeployArtifactError.extensionAsImage(name: artifact.name) }
-                let path = URL(fileURLWithPath: artifact.executable).deletingLastPathComponent().path + "/image.tar"
+                let path = URL(fileURLWithPath: artifact.executable).deletingLastPathComponent().path + "/" + ZipPlan.imageName
                 guard FileSystem.kind(of: path, followingSymlinks: true) == .file else {
                     throw DeployArtifactError.noImage(name: artifact.name, path: path)
                 }

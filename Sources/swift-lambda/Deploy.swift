@@ -74,9 +74,7 @@ struct Deploy: AsyncParsableCommand {
         set(.functionURLAuth, release.functionURLAuth.map(SettingValue.string))
         set(.s3Bucket, artifacts.s3Bucket.map(SettingValue.string))
         set(.outputFormat, images.image ? .string("image") : nil, flag: "--image")
-        set(.push, images.push.map(SettingValue.string))
-        set(.imageTag, images.imageTag.map(SettingValue.string))
-        set(.insecureRegistry, images.insecureRegistry.map(SettingValue.bool))
+        images.registry.set(into: &layer)
         return layer
     }
 
@@ -125,16 +123,7 @@ struct DeployImageOptions: ParsableArguments {
     @Flag(help: "Deploy each function as its container image (<lambda-dir>/NAME/image.tar, from build --output-format image), pushed with --push (default: off, or output-format from swift-lambda.toml).")
     var image = false
 
-    @Option(help: ArgumentHelp("Push each image to REGISTRY[/NAMESPACE]/<name>:<tag> first; Lambda is given it pinned by digest (default: push from swift-lambda.toml).", valueName: "registry[/namespace]"))
-    var push: String?
-
-    @Option(help: ArgumentHelp("The tag each image is pushed under (default: latest).", valueName: "tag"))
-    var imageTag: String?
-
-    @Flag(
-        inversion: .prefixedNo, exclusivity: .exclusive,
-        help: "Allow plain HTTP to a registry that is not localhost or 127.0.0.1 (default: off).")
-    var insecureRegistry: Bool?
+    @OptionGroup var registry: PushOptions
 }
 
 /// Where AWS is: shared by deploy, delete and invoke --remote.
