@@ -76,6 +76,25 @@ extension DeployCLITests {
                 let after = try await scene.call("lambda", "get_function", ["FunctionName": "echo"])
                 #expect(after.value(at: "Code", "ImageUri") as? String == "\(registry.address)/team/echo@\(other)", "\(after.text)")
                 #expect(after.value(at: "Configuration", "MemorySize") as? Int == 128)
+
+                // The same from swift-lambda.toml: the function's output-format, [build]'s push;
+                // the summary names the image.
+                let project = URL(fileURLWithPath: lambda).deletingLastPathComponent().path
+                try """
+                    [build]
+                    push = "\(registry.address)/team"
+
+                    [functions.echo]
+                    output-format = "image"
+                    """.write(toFile: "\(project)/swift-lambda.toml", atomically: true, encoding: .utf8)
+                let configured = try await scene.succeed(["deploy", "echo", "--lambda-dir", lambda], in: project)
+                #expect(configured.standardError.contains("echo: unchanged"), "\(configured.standardError)")
+                let header = try #require(configured.standardOutput.split(separator: "\n").first)
+                #expect(header.contains("CODE SHA256") && header.contains("IMAGE"), "\(configured.standardOutput)")
+                #expect(
+                    configured.standardOutput.split(separator: "\n").contains {
+                        $0.hasPrefix("echo ") && $0.contains(" unchanged ") && $0.contains("\(registry.address)/team/echo@\(other)")
+                    }, "\(configured.standardOutput)")
             }
         }
     }
