@@ -131,6 +131,18 @@ extension DeployCLITests {
                 ], "\(noImage.standardError)")
             #expect(try await scene.account() == .empty, "nothing was created")
 
+            // Layers from the file are refused for an image function too, naming where they are.
+            let project = URL(fileURLWithPath: lambda).deletingLastPathComponent().path
+            try "[functions.echo]\nlayers = [\"telemetry\"]\n".write(toFile: "\(project)/swift-lambda.toml", atomically: true, encoding: .utf8)
+            let layered = try await scene.run(["deploy", "echo", "--image", "--push", "127.0.0.1:1/team", "--lambda-dir", lambda], in: project)
+            #expect(layered.status == 1)
+            #expect(
+                DeployFacts.errorLines(layered.standardError) == [
+                    "error: echo is deployed as an image, and Lambda takes no layers for an image; remove layers (\(project)/swift-lambda.toml:2 [functions.echo]) for it, or put the extension into the image"
+                ], "\(layered.standardError)")
+            try FileManager.default.removeItem(atPath: "\(project)/swift-lambda.toml")
+            #expect(try await scene.account() == .empty, "nothing was created")
+
             // A zip function stays a zip function: Lambda cannot switch it in place.
             try await scene.succeed(["deploy", "greeter", "--lambda-dir", zips], in: zips)
             let switched = try await scene.run(
