@@ -111,6 +111,7 @@ let package = Package(
             name: "LambdaDeploy",
             dependencies: [
                 "AWSClient", "Archiver", "BuildPlanner", "ELFKit", "LambdaBuild", "LambdaChecks", "LambdaConfig", "LambdaSupport",
+                "OCIImage", "OCIRegistry",
             ],
             swiftSettings: strictSettings
         ),

@@ -46,13 +46,34 @@ public struct LambdaAPI: Sendable {
 
     public struct GetFunctionResponse: Decodable, Sendable {
         public var Configuration: FunctionConfiguration
+        public var Code: CodeLocation?
         public var Tags: [String: String]?
     }
 
-    /// Where new code comes from: the zip's bytes, or an object uploaded to S3.
+    /// GetFunction's `Code`: for an image function, the URI it was given and the one Lambda resolved.
+    public struct CodeLocation: Codable, Sendable, Equatable {
+        public var RepositoryType: String?
+        public var ImageUri: String?
+        public var ResolvedImageUri: String?
+
+        public init(RepositoryType: String? = nil, ImageUri: String? = nil, ResolvedImageUri: String? = nil) {
+            self.RepositoryType = RepositoryType
+            self.ImageUri = ImageUri
+            self.ResolvedImageUri = ResolvedImageUri
+        }
+    }
+
+    /// Where new code comes from: the zip's bytes, an object uploaded to S3, or a container
+    /// image in a registry (`PackageType: Image`).
     public enum Code: Sendable, Equatable {
         case zip(Data)
         case s3(bucket: String, key: String)
+        case image(uri: String)
+
+        /// Lambda's `PackageType` for this code.
+        public var packageType: String {
+            if case .image = self { "Image" } else { "Zip" }
+        }
     }
 
     /// What CreateFunction and UpdateFunctionConfiguration set; nil fields are left alone.
@@ -100,6 +121,7 @@ public struct LambdaAPI: Sendable {
         switch code {
         case .zip(let data): ["ZipFile": .string(data.base64EncodedString())]
         case .s3(let bucket, let key): ["S3Bucket": .string(bucket), "S3Key": .string(key)]
+        case .image(let uri): ["ImageUri": .string(uri)]
         }
     }
 
@@ -125,7 +147,7 @@ public struct LambdaAPI: Sendable {
         body["FunctionName"] = .string(name)
         body["Code"] = .object(Self.codeBody(code))
         body["Architectures"] = .array([.string(architecture)])
-        body["PackageType"] = .string("Zip")
+        body["PackageType"] = .string(code.packageType)
         body["Publish"] = .bool(publish)
         if !tags.isEmpty { body["Tags"] = .object(tags.mapValues(JSONValue.string)) }
         return try await client.json(

@@ -2,8 +2,10 @@ import Foundation
 
 /// Which command reads which setting, and the deploy settings' own rules.
 /// `build` never reads a deploy setting (a `[deploy]` table changes nothing it
-/// does), and `deploy` reads one build setting, `runtime`, from `[build]`: the
-/// runtime the artifact was checked against is the one it is deployed to.
+/// does), and `deploy` reads a few build settings as `build` resolves them:
+/// `runtime` (the runtime the artifact was checked against is the one it is
+/// deployed to), and for images `output-format` (a function built as an image is
+/// deployed as one), `push`, `image-tag` and `insecure-registry` (where build pushes it).
 extension Setting {
     /// The settings of `swift-lambda build`: the keys of `[build]`.
     public static let build: [Setting] = allCases.filter { !$0.isDeploy }

@@ -21,6 +21,10 @@ public enum DeployArtifactError: Error, Sendable, Equatable {
     case unsupportedArchitecture(path: String, machine: String)
     case tooLarge(name: String, bytes: Int64, limit: Int64)
     case zipUnreadable(path: String, reason: String)
+    /// An image deploy of a function built without `--output-format image`.
+    case noImage(name: String, path: String)
+    /// An image deploy of an extension: it is a layer, never an image.
+    case extensionAsImage(name: String)
 }
 
 extension DeployArtifactError: CustomStringConvertible {
@@ -59,6 +63,12 @@ extension DeployArtifactError: CustomStringConvertible {
                 "'\(name)' is \(bytes) bytes unzipped, over Lambda's \(limit)-byte limit for a function; ship less (strip with --release, drop includes or bundled libraries)"
         case .zipUnreadable(let path, let reason):
             return "cannot read \(path): \(reason); build again"
+        case .noImage(let name, let path):
+            return
+                "'\(name)' was built without an image (no \(path)); build it with --output-format image, or deploy it without --image"
+        case .extensionAsImage(let name):
+            return
+                "'\(name)' is an extension, which Lambda deploys as a layer and never as an image; deploy it without --image (image functions take no layers)"
         }
     }
 }

@@ -7,6 +7,12 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
     case noSuchFunction(String, region: String)
     case nothingToDeploy(lambdaDirectory: String)
     case functionError(String)
+    /// Lambda keeps a function's package type for its life.
+    case packageTypeDiffers(function: String, deployed: String, wanted: String)
+    /// An image deploy with nowhere to push the image.
+    case imageNeedsPush(function: String)
+    /// Layers configured for an image function (Lambda refuses them).
+    case layersOnImage(function: String, origin: String)
     /// Some functions or extensions could not be deployed (each already reported).
     case failed([String])
 
@@ -26,6 +32,18 @@ public enum DeployError: Error, Sendable, Equatable, CustomStringConvertible {
             return "nothing to deploy in \(directory); run swift-lambda build --output-format zip first"
         case .functionError(let message):
             return message
+        case .packageTypeDiffers(let function, let deployed, let wanted) where wanted == "Image":
+            return
+                "Lambda cannot change the package type of \(function) from \(deployed) to \(wanted); delete it first (swift-lambda delete \(function)), then deploy it with --image"
+        case .packageTypeDiffers(let function, let deployed, let wanted):
+            return
+                "Lambda cannot change the package type of \(function) from \(deployed) to \(wanted); deploy it with --image, or delete it first (swift-lambda delete \(function))"
+        case .imageNeedsPush(let function):
+            return
+                "\(function) is deployed as an image, which Lambda pulls from a registry; pass --push REGISTRY[/NAMESPACE] (an ECR repository such as ACCOUNT.dkr.ecr.REGION.amazonaws.com), or set push in [build]"
+        case .layersOnImage(let function, let origin):
+            return
+                "\(function) is deployed as an image, and Lambda takes no layers for an image; remove layers (\(origin)) for it, or put the extension into the image"
         case .failed(let failures):
             return failures.count == 1 ? failures[0] : "\(failures.count) deploys failed: " + failures.joined(separator: "; ")
         }

@@ -11,14 +11,14 @@ public enum DeployOutput {
             + String(format: " in %.1f s", report.seconds)
     }
 
-    /// The table printed at the end: function, action, version, CodeSha256, URL.
+    /// The table printed at the end: function, action, version, CodeSha256, URL; and the image
+    /// pinned by its digest when any function is an image.
     public static func table(_ reports: [DeployReport], dryRun: Bool) -> [String] {
-        let header = ["NAME", "KIND", dryRun ? "WOULD BE" : "ACTION", "VERSION", "CODE SHA256", "URL"]
+        let images = reports.contains { $0.imageURI != nil }
+        let header = ["NAME", "KIND", dryRun ? "WOULD BE" : "ACTION", "VERSION", "CODE SHA256"] + (images ? ["IMAGE"] : []) + ["URL"]
         let rows = reports.map { report in
-            [
-                report.name, report.kind.rawValue, report.action.rawValue, report.version ?? "-", report.codeSha256,
-                report.url ?? "-",
-            ]
+            [report.name, report.kind.rawValue, report.action.rawValue, report.version ?? "-", report.codeSha256]
+                + (images ? [report.imageURI ?? "-"] : []) + [report.url ?? "-"]
         }
         let widths = (0..<header.count).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         return ([header] + rows).map { row in
@@ -38,6 +38,7 @@ public enum DeployOutput {
         var version: Nullable<String>
         var alias: Nullable<String>
         var url: Nullable<String>
+        var image_uri: Nullable<String>
         var changes: [String]
         var uploaded_bytes: Int
         var dry_run: Bool
@@ -76,7 +77,8 @@ public enum DeployOutput {
         encode(Deployed(
             name: report.name, kind: report.kind.rawValue, action: report.action.rawValue, arn: Nullable(value: report.arn),
             code_sha256: report.codeSha256, version: Nullable(value: report.version),
-            alias: Nullable(value: report.alias), url: Nullable(value: report.url), changes: report.changes,
+            alias: Nullable(value: report.alias), url: Nullable(value: report.url),
+            image_uri: Nullable(value: report.imageURI), changes: report.changes,
             uploaded_bytes: report.uploadedBytes, dry_run: dryRun))
     }
 

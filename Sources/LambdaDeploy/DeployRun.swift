@@ -1,14 +1,26 @@
 public import AWSClient
 import Foundation
+public import LambdaBuild
 
-/// One function to deploy: its zip and what it should be. `spec.layers` may hold layer names;
-/// they are resolved to version ARNs once the run's extensions are published.
+/// One function to deploy: its code (a zip, or an image to push) and what it should be.
+/// `spec.layers` may hold layer names; they are resolved to version ARNs once the run's
+/// extensions are published.
 public struct DeployJob: Sendable {
-    public var zip: DeployZip
+    public enum Code: Sendable {
+        case zip(DeployZip)
+        case image(DeployImage)
+    }
+
+    public var code: Code
     public var spec: FunctionSpec
 
     public init(zip: DeployZip, spec: FunctionSpec) {
-        self.zip = zip
+        self.code = .zip(zip)
+        self.spec = spec
+    }
+
+    public init(image: DeployImage, spec: FunctionSpec) {
+        self.code = .image(image)
         self.spec = spec
     }
 }
@@ -22,18 +34,21 @@ public struct DeployRun: Sendable {
     public var concurrency: Int
     public var wait: WaitPolicy
     public var bucket: String?
+    /// Pushes image functions' images (nil when the run has none).
+    public var pusher: ImagePusher?
     /// Called as each function or extension finishes, in completion order.
     public var finished: @Sendable (Result<DeployReport, DeployFailure>) -> Void
 
     public init(
         client: AWSClient, dryRun: Bool, concurrency: Int = 4, wait: WaitPolicy = WaitPolicy(), bucket: String? = nil,
-        finished: @escaping @Sendable (Result<DeployReport, DeployFailure>) -> Void = { _ in }
+        pusher: ImagePusher? = nil, finished: @escaping @Sendable (Result<DeployReport, DeployFailure>) -> Void = { _ in }
     ) {
         self.client = client
         self.dryRun = dryRun
         self.concurrency = concurrency
         self.wait = wait
         self.bucket = bucket
+        self.pusher = pusher
         self.finished = finished
     }
 
@@ -55,12 +70,12 @@ public struct DeployRun: Sendable {
         for case .success(let report) in layerResults { if let arn = report.arn { layerARNs[report.name] = arn } }
         let published = layerARNs
         let deployer = FunctionDeployer(
-            lambda: lambda, role: ExecutionRole(client: client, dryRun: dryRun), uploader: uploader, dryRun: dryRun, wait: wait)
+            lambda: lambda, role: ExecutionRole(client: client, dryRun: dryRun), uploader: uploader, pusher: pusher, dryRun: dryRun, wait: wait)
         let functionResults = await Self.bounded(functions, concurrency: concurrency) { job in
             await reported(job.spec.name, .function) {
                 var spec = job.spec
                 if let names = spec.layers { spec.layers = try await resolveLayers(names, published: published, lambda: lambda) }
-                return try await deployer.deploy(spec, zip: job.zip)
+                return try await deployer.deploy(spec, code: job.code)
             }
         }
         var reports: [DeployReport] = []

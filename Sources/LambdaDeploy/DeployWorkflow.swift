@@ -4,6 +4,7 @@ import Foundation
 public import LambdaBuild
 public import LambdaConfig
 public import LambdaSupport
+import OCIRegistry
 
 /// `swift-lambda deploy` as invoked: what only the command line sets, and the flags as a layer
 /// (a flag not given is absent, so it never hides the file).
@@ -141,13 +142,23 @@ public struct DeployWorkflow: Sendable {
 
         let runtime = configuration.value(of: .runtime)?.value.string ?? "provided.al2023"
         let zipOptions = try ZipOptions.deterministic(environment: context.build.environment)
-        let zips = try DeployArtifacts.prepare(artifacts, in: project.lambdaDirectory, zipOptions: zipOptions)
+        // `--image` or `output-format = "image"`: the function is its image.tar, pushed, not a zip.
+        let isImage = { (artifact: DeployableArtifact) in
+            artifact.kind == .function && DeploySpecs.isImage(artifact.name, configuration: project.configuration(for: artifact.name))
+        }
+        let zips = try DeployArtifacts.prepare(artifacts.filter { !isImage($0) }, in: project.lambdaDirectory, zipOptions: zipOptions)
         defer { zips.forEach { $0.removeTemporary() } }
+        let (images, pusher) = try prepareImages(artifacts.filter(isImage), configuration: configuration)
+        defer { images.forEach { $0.remove() } }
         var jobs: [DeployJob] = []
         for zip in zips where zip.kind == .function {
             let spec = try DeploySpecs.spec(for: zip, configuration: project.configuration(for: zip.name), runtime: runtime)
             jobs.append(DeployJob(zip: zip, spec: spec))
         }
+        for image in images {
+            jobs.append(DeployJob(image: image, spec: try DeploySpecs.spec(for: image, configuration: project.configuration(for: image.name))))
+        }
+        jobs.sort { $0.spec.name < $1.spec.name }
         let client = try await DeployConnection.client(
             configuration: configuration, context: context, trace: context.tracer(verbose: input.verbose))
         // Credentials once, before the first call: a missing one fails here, not mid-run.
@@ -156,7 +167,7 @@ public struct DeployWorkflow: Sendable {
 
         let run = DeployRun(
             client: client, dryRun: input.dryRun, concurrency: input.concurrency, wait: context.wait,
-            bucket: configuration.value(of: .s3Bucket)?.value.string, finished: reporter())
+            bucket: configuration.value(of: .s3Bucket)?.value.string, pusher: pusher, finished: reporter())
         let outcome = await run.run(extensions: zips.filter { $0.kind == .extension }, functions: jobs, runtimes: [runtime])
         switch input.messageFormat {
         case .human:
@@ -168,6 +179,25 @@ public struct DeployWorkflow: Sendable {
         }
         if !outcome.failures.isEmpty { throw DeployError.failed(outcome.failures.map(\.description)) }
         return outcome.reports
+    }
+
+    /// The image functions' images read back, and the pusher for them, before any call: without
+    /// `push` (`--push`, `[build]`, `SWIFT_LAMBDA_PUSH`) there is nowhere Lambda could pull from.
+    func prepareImages(_ artifacts: [DeployableArtifact], configuration: Configuration) throws -> ([DeployImage], ImagePusher?) {
+        guard let first = artifacts.first else { return ([], nil) }
+        guard let push = configuration.value(of: .push)?.value.string else { throw DeployError.imageNeedsPush(function: first.name) }
+        let images = try DeployArtifacts.prepareImages(
+            artifacts, destination: try PushDestination.parse(push), tag: configuration.value(of: .imageTag)?.value.string)
+        do {
+            let pusher = try ImagePusher(
+                configuration: configuration, environment: context.build.environment,
+                insecureRegistry: configuration.value(of: .insecureRegistry)?.value.bool ?? false, console: console,
+                verbose: input.verbose)
+            return (images, pusher)
+        } catch {
+            images.forEach { $0.remove() }
+            throw error
+        }
     }
 
     /// The names `--affected-since` leaves (those given on the command line, else every

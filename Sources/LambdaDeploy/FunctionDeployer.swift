@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import LambdaBuild
 
 extension DeployZip {
     /// The bytes, read when they are sent.
@@ -36,14 +37,25 @@ struct FunctionDeployer: Sendable {
     var lambda: LambdaAPI
     var role: ExecutionRole
     var uploader: CodeUploader
+    var pusher: ImagePusher?
     var dryRun: Bool
     var wait: WaitPolicy
 
-    func deploy(_ spec: FunctionSpec, zip: DeployZip) async throws -> DeployReport {
+    /// An image is pushed (blobs the registry has are skipped) before the function is compared
+    /// and never in a dry run, which decides from the digest the push would give.
+    func deploy(_ spec: FunctionSpec, code source: DeployJob.Code) async throws -> DeployReport {
         let started = Date()
+        var spec = spec
         var remote = try await lambda.getFunction(spec.name)
         if let current = remote?.Configuration, !dryRun, Self.isBusy(current) {
             remote?.Configuration = try await waitUntilReady(spec.name)
+        }
+        if let conflict = FunctionPlan.packageConflict(spec, remote: remote?.Configuration) { throw conflict }
+        var pushedBytes = 0
+        if case .image(let image) = source, !dryRun, let pusher {
+            let report = try await pusher.push(image.archive, of: spec.name, to: image.reference)
+            spec.imageURI = report.pinnedReference
+            pushedBytes = image.bytes(ofBlobs: report.uploaded)
         }
         var defaultRole = spec.role ?? remote?.Configuration.Role ?? ""
         var roleNote: String?
@@ -55,16 +67,22 @@ struct FunctionDeployer: Sendable {
             if resolved.wouldCreate { roleNote = "role \(ExecutionRole.name) (to be created)" }
         }
         let plan = FunctionPlan.decide(
-            spec, remote: remote?.Configuration, remoteTags: remote?.Tags ?? [:], defaultRole: defaultRole)
+            spec, remote: remote?.Configuration, remoteCode: remote?.Code, remoteTags: remote?.Tags ?? [:], defaultRole: defaultRole)
         var changes = plan.changes
         if let roleNote { changes.append(roleNote) }
-        var uploaded = 0
+        var uploaded = pushedBytes
         var configuration = remote?.Configuration ?? LambdaAPI.FunctionConfiguration()
 
         if !dryRun {
             if plan.create || plan.updateCode {
-                let code = try await uploader.code(for: zip)
-                uploaded = zip.size
+                let code: LambdaAPI.Code
+                switch source {
+                case .zip(let zip):
+                    code = try await uploader.code(for: zip)
+                    uploaded = zip.size
+                case .image:
+                    code = .image(uri: spec.imageURI ?? "")
+                }
                 if plan.create {
                     configuration = try await create(spec, code: code, settings: plan.configuration, roleCreatedNow: roleCreatedNow)
                     configuration = try await waitUntilReady(spec.name)
@@ -83,7 +101,7 @@ struct FunctionDeployer: Sendable {
             if !plan.create, !plan.tags.isEmpty, let arn = configuration.FunctionArn {
                 try await lambda.tagResource(arn: Self.unqualified(arn), tags: plan.tags)
             }
-        } else if plan.create || plan.updateCode {
+        } else if plan.create || plan.updateCode, case .zip(let zip) = source {
             if zip.requiresS3Upload {
                 let bucket = try await uploader.bucketName(dryRun: true)
                 changes.append("upload \(zip.size) bytes to s3://\(bucket.name)\(bucket.exists ? "" : " (bucket to be created)")")
@@ -106,7 +124,8 @@ struct FunctionDeployer: Sendable {
         return DeployReport(
             name: spec.name, kind: .function, action: action,
             arn: configuration.FunctionArn.map(Self.unqualified), codeSha256: spec.codeSha256, version: version,
-            alias: spec.alias, url: url, changes: changes, uploadedBytes: uploaded, seconds: Date().timeIntervalSince(started))
+            alias: spec.alias, url: url, changes: changes, uploadedBytes: uploaded, seconds: Date().timeIntervalSince(started),
+            imageURI: spec.imageURI)
     }
 
     /// CreateFunction, retried while a role made seconds ago cannot be assumed yet (IAM is
@@ -159,7 +178,9 @@ struct FunctionDeployer: Sendable {
             changes.append("publish a version")
             return nil
         }
-        let published = try await lambda.publishVersion(name: spec.name, codeSha256: spec.codeSha256)
+        // An image's CodeSha256 is the manifest digest on Lambda but a hash of the URI on moto:
+        // not sent, the version is of the code just set.
+        let published = try await lambda.publishVersion(name: spec.name, codeSha256: spec.isImage ? nil : spec.codeSha256)
         changes.append("version \(published.Version ?? "?")")
         return published.Version
     }

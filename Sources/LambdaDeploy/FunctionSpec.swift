@@ -5,8 +5,13 @@ public struct FunctionSpec: Sendable, Equatable {
     public var name: String
     /// `x86_64` or `arm64`, from the ELF.
     public var architecture: String
-    /// Base64 SHA-256 of the zip: Lambda's `CodeSha256`.
+    /// Base64 SHA-256 of the zip: Lambda's `CodeSha256`. For an image, the manifest digest's hex,
+    /// which is what Lambda reports as an image function's `CodeSha256`.
     public var codeSha256: String
+    /// An image function (`PackageType: Image`): the image pinned by its manifest digest,
+    /// `REGISTRY/REPOSITORY@sha256:<hex>`, so the function runs exactly what was pushed. Lambda
+    /// takes no runtime, handler or layers for an image; they are neither sent nor compared.
+    public var imageURI: String?
     public var runtime: String
     /// nil: the function's role, or `swift-lambda-execution` for a new function.
     public var role: String?
@@ -27,8 +32,9 @@ public struct FunctionSpec: Sendable, Equatable {
         name: String, architecture: String, codeSha256: String, runtime: String = "provided.al2023", role: String? = nil,
         memory: Int? = nil, timeout: Int? = nil, environment: [String: String]? = nil, layers: [String]? = nil,
         tags: [String: String] = [:], description: String? = nil, publish: Bool = false, alias: String? = nil,
-        functionURLAuth: String? = nil
+        functionURLAuth: String? = nil, imageURI: String? = nil
     ) {
+        self.imageURI = imageURI
         self.name = name
         self.architecture = architecture
         self.codeSha256 = codeSha256
@@ -44,6 +50,11 @@ public struct FunctionSpec: Sendable, Equatable {
         self.alias = alias
         self.functionURLAuth = functionURLAuth
     }
+
+    public var isImage: Bool { imageURI != nil }
+
+    /// Lambda's `PackageType` for this function.
+    public var packageType: String { isImage ? "Image" : "Zip" }
 
     /// Lambda runs `bootstrap` for a custom runtime; the handler is only a name passed to it.
     public static let handler = "bootstrap"

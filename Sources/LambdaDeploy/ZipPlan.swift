@@ -23,12 +23,13 @@ enum ZipPlan {
     }
 
     /// A function directory as `build` planned it: `bootstrap`, and every other item at the
-    /// root as a part placed there. Bundles, includes and `lib/` all sit at the root of a
+    /// root as a part placed there (but `image.tar`, which `--output-format image` writes there
+    /// and no zip holds). Bundles, includes and `lib/` all sit at the root of a
     /// function (a bundle beside `bootstrap` is at the root too), and each part's entries are
     /// its tree walked as build walks an include, so the entries are the ones build zipped.
     static func function(_ name: String, directory root: String) -> PlannedArtifact {
         let items = ((try? FileSystem.contentsOfDirectory(root)) ?? []).filter { item in
-            item != ArtifactLayout.function.executable && item != zipName && !Staging.isStaged(item)
+            item != ArtifactLayout.function.executable && item != zipName && item != imageName && !Staging.isStaged(item)
         }
         return PlannedArtifact(
             product: name, kind: .function, sourceBinary: "\(root)/\(ArtifactLayout.function.executable)",
@@ -92,4 +93,5 @@ enum ZipPlan {
     }
 
     static let zipName = "bootstrap.zip"
+    static let imageName = "image.tar"
 }

@@ -75,9 +75,7 @@ struct Build: AsyncParsableCommand {
         set(.skipChecks, checks.skipChecks.map(SettingValue.bool))
         set(.bundleLibs, checks.bundleLibs.map(SettingValue.bool))
         set(.glibcCompat, checks.glibcCompat.map(SettingValue.bool))
-        set(.push, images.push.map(SettingValue.string))
-        set(.imageTag, images.imageTag.map(SettingValue.string))
-        set(.insecureRegistry, images.insecureRegistry.map(SettingValue.bool))
+        images.registry.set(into: &layer)
         set(.caCertificates, images.caCertificates.map(SettingValue.bool))
         return layer
     }
@@ -251,16 +249,7 @@ struct CompilationOptions: ParsableArguments {
 }
 
 struct ImageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Push each image to REGISTRY[/NAMESPACE]/<product>:<tag> (default: none).", valueName: "registry[/namespace]"))
-    var push: String?
-
-    @Option(help: ArgumentHelp("The tag of every image (default: latest).", valueName: "tag"))
-    var imageTag: String?
-
-    @Flag(
-        inversion: .prefixedNo, exclusivity: .exclusive,
-        help: "Allow plain HTTP to a registry that is not localhost or 127.0.0.1 (default: off).")
-    var insecureRegistry: Bool?
+    @OptionGroup var registry: PushOptions
 
     @Flag(
         inversion: .prefixedNo, exclusivity: .exclusive,

@@ -9,7 +9,7 @@ struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Deploy the built functions and extensions to AWS Lambda; nothing unchanged is uploaded.",
         usage: """
-            swift-lambda deploy [<name> ...] [<connection options>] [<function options>] [<release options>] [<artifacts options>]
+            swift-lambda deploy [<name> ...] [<connection options>] [<function options>] [<release options>] [<artifacts options>] [<image options>]
             """,
         discussion: """
             Deploys every function (<lambda-dir>/NAME/bootstrap.zip, or the directory zipped as build \
@@ -20,7 +20,10 @@ struct Deploy: AsyncParsableCommand {
             also be set in swift-lambda.toml, in [deploy] for every function or [functions.NAME] for \
             one; --print-config shows what applies and where it came from. Credentials and the region \
             are found as the AWS CLI finds them (AWS_* variables, --profile, SSO-free profiles with \
-            role_arn or credential_process, web identity, container and instance credentials).
+            role_arn or credential_process, web identity, container and instance credentials). \
+            With --image (or output-format = "image" in swift-lambda.toml) each function is its \
+            <lambda-dir>/NAME/image.tar, pushed with --push and deployed as a container image pinned \
+            by its digest; an unchanged digest changes nothing.
             """
     )
 
@@ -31,6 +34,7 @@ struct Deploy: AsyncParsableCommand {
     @OptionGroup(title: "Function") var function: FunctionOptions
     @OptionGroup(title: "Release") var release: ReleaseOptions
     @OptionGroup(title: "Artifacts") var artifacts: ArtifactsOptions
+    @OptionGroup(title: "Image") var images: DeployImageOptions
     @OptionGroup var colour: ColourOptions
 
     @Flag(help: "Make read calls only and print what would be created or changed (default: off).")
@@ -69,6 +73,8 @@ struct Deploy: AsyncParsableCommand {
         set(.functionURL, release.functionURL ? .bool(true) : nil)
         set(.functionURLAuth, release.functionURLAuth.map(SettingValue.string))
         set(.s3Bucket, artifacts.s3Bucket.map(SettingValue.string))
+        set(.outputFormat, images.image ? .string("image") : nil, flag: "--image")
+        images.registry.set(into: &layer)
         return layer
     }
 
@@ -79,6 +85,9 @@ struct Deploy: AsyncParsableCommand {
             _ = try EnvironmentFile.pairs(function.tags, flag: "--tag")
         } catch {
             throw ValidationError("\(error)")
+        }
+        if images.image, let flag = [("--layer", !function.layers.isEmpty), ("--runtime", function.runtime != nil)].first(where: \.1)?.0 {
+            throw ValidationError("\(flag) does not apply to --image: Lambda takes no layers or runtime for a container image; leave \(flag) out")
         }
         if release.functionURLAuth != nil && !release.functionURL {
             throw ValidationError("--function-url-auth sets the auth of a function URL; add --function-url")
@@ -107,6 +116,14 @@ struct Deploy: AsyncParsableCommand {
             _ = try await SignalCleanup.run { try await DeployWorkflow(input: input, context: .live(colour: colour.mode)).run() }
         }
     }
+}
+
+/// Deploying container images: what build's image options say, for the images build wrote.
+struct DeployImageOptions: ParsableArguments {
+    @Flag(help: "Deploy each function as its container image (<lambda-dir>/NAME/image.tar, from build --output-format image), pushed with --push (default: off, or output-format from swift-lambda.toml).")
+    var image = false
+
+    @OptionGroup var registry: PushOptions
 }
 
 /// Where AWS is: shared by deploy, delete and invoke --remote.

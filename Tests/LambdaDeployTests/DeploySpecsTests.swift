@@ -51,6 +51,21 @@ import Testing
         #expect(spec.role == nil && spec.description == nil && !spec.publish)
     }
 
+    /// `--image` is the flags layer's `output-format`; the file's says how a function was built.
+    @Test func aFunctionIsAnImageByItsOutputFormat() throws {
+        let (table, _) = try Self.configuration("[functions.echo]\noutput-format = \"image\"\n")
+        #expect(DeploySpecs.isImage("echo", configuration: table))
+        #expect(!DeploySpecs.isImage("greeter", configuration: table))
+        let (everyOne, _) = try Self.configuration("[build]\noutput-format = \"image\"\n")
+        #expect(DeploySpecs.isImage("greeter", configuration: everyOne))
+        var flags = Layer()
+        flags.set(.outputFormat, .string("image"), from: Origin(.flag("--image"), baseDirectory: "/"))
+        let (flagged, _) = try Self.configuration("[functions.echo]\noutput-format = \"zip\"\n", flags: flags)
+        #expect(DeploySpecs.isImage("echo", configuration: flagged), "the flag is over the table")
+        let (zip, _) = try Self.configuration("[build]\noutput-format = \"zip\"\n")
+        #expect(!DeploySpecs.isImage("echo", configuration: zip))
+    }
+
     @Test func nothingSetLeavesTheEnvironmentAlone() throws {
         let (configuration, _) = try Self.configuration("[deploy]\nmemory = 256\n")
         #expect(try DeploySpecs.spec(for: Self.zip, configuration: configuration, runtime: "provided.al2023").environment == nil)

@@ -21,6 +21,8 @@ import Testing
             try await built.extension("watcher", in: directory, zip: zip)
         }
         #expect(!FileManager.default.fileExists(atPath: "\(plain)/app/bootstrap.zip"))
+        // An image build's image.tar beside the bootstrap is that build's output, not a part.
+        try Data("not a part".utf8).write(to: URL(fileURLWithPath: "\(plain)/app/image.tar"))
 
         let artifacts = try DeployArtifacts.find([], in: plain)
         let zips = try DeployArtifacts.prepare(artifacts, in: plain, zipOptions: built.options)
