@@ -22,7 +22,7 @@ public enum ZipWriter {
     {
         try options.validate()
         let ordered = try validated(entries)
-        let output = try ZipOutputFile.createTemporary(for: destination)
+        let output = try AtomicOutputFile.createTemporary(for: destination, noun: "zip")
         do {
             try writeArchive(ordered, into: output, options: options)
             let digest = try output.sha256()
@@ -36,7 +36,7 @@ public enum ZipWriter {
     }
 
     private static func writeArchive(
-        _ entries: [ArchiveEntry], into output: ZipOutputFile, options: ZipOptions
+        _ entries: [ArchiveEntry], into output: AtomicOutputFile, options: ZipOptions
     ) throws {
         let stream = try LibArchiveZipStream(output: output, compressionLevel: options.compressionLevel)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)

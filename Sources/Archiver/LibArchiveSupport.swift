@@ -1,0 +1,84 @@
+import CArchive
+import Foundation
+
+/// The small libarchive pieces every archive format here needs, the zip writer and reader in
+/// this module and OCIImage's tar stream and reader: the file-type constants, the error text and
+/// the UTF-8 locale for entry names. Public so OCIImage uses these instead of its own copies.
+public enum LibArchive {
+    /// libarchive's `AE_IF*` file types: macros with a cast, which Swift does not import.
+    public enum FileType {
+        public static let mask: UInt32 = 0o170000
+        public static let regular: UInt32 = 0o100000
+        public static let directory: UInt32 = 0o040000
+        public static let symlink: UInt32 = 0o120000
+        public static let character: UInt32 = 0o020000
+        public static let block: UInt32 = 0o060000
+        public static let fifo: UInt32 = 0o010000
+    }
+
+    /// `archive_error_string` of a handle, or its errno when libarchive set no message.
+    public static func errorString(_ handle: OpaquePointer) -> String {
+        guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }
+        return String(cString: message)
+    }
+
+    /// Runs `body` with this thread's character type set to UTF-8. libarchive converts entry
+    /// names through the current locale, and a Swift program runs in the "C" locale, where a
+    /// UTF-8 name such as `é.txt` cannot be converted and comes back empty. `uselocale` changes
+    /// this thread only, and `body` does not suspend.
+    public static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
+        guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return try body() }
+        let previous = uselocale(utf8)
+        defer {
+            uselocale(previous)
+            freelocale(utf8)
+        }
+        return try body()
+    }
+}
+
+/// Where a libarchive write handle's bytes go: `open` installs the C write callback, which hands
+/// every block to `accept`. A Swift error cannot cross the C callback, so it is parked here and
+/// the callback reports failure; the stream takes it back (`takePendingError`) when libarchive
+/// gives up, and throws it instead of libarchive's own less precise message.
+///
+/// Public because OCIImage's tar stream writes through it as well. The stream that opens a handle
+/// keeps its sink alive for as long as the handle (the callback holds it unretained).
+public final class LibArchiveWriteSink {
+    private let accept: (UnsafeRawBufferPointer) throws -> Void
+    private var parkedError: (any Error)?
+
+    public init(_ accept: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.accept = accept
+    }
+
+    /// `archive_write_open2` with this sink as the client data; returns libarchive's status.
+    public func open(_ archive: OpaquePointer) -> Int32 {
+        archive_write_open2(archive, Unmanaged.passUnretained(self).toOpaque(), nil, libArchiveSinkWrite, nil, nil)
+    }
+
+    /// The first error parked since the last call, if any.
+    public func takePendingError() -> (any Error)? {
+        defer { parkedError = nil }
+        return parkedError
+    }
+
+    fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+        do {
+            try accept(bytes)
+            return bytes.count
+        } catch {
+            if parkedError == nil { parkedError = error }
+            return -1
+        }
+    }
+}
+
+/// libarchive's write callback: the client data is a `LibArchiveWriteSink`.
+private func libArchiveSinkWrite(
+    _ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?, _ buffer: UnsafeRawPointer?, _ length: Int
+) -> Int {
+    guard let context, let buffer else { return -1 }
+    let sink = Unmanaged<LibArchiveWriteSink>.fromOpaque(context).takeUnretainedValue()
+    return sink.write(UnsafeRawBufferPointer(start: buffer, count: length))
+}
