@@ -1,3 +1,4 @@
+import Archiver
 import CArchive
 import Foundation
 
@@ -75,16 +76,16 @@ final class LibArchiveTarReader {
         if let target = Self.string(archive_entry_hardlink_utf8(entry)) ?? Self.string(archive_entry_hardlink(entry)) {
             kind = .hardlink(target: target)
         } else {
-            switch UInt32(archive_entry_filetype(entry)) & FileType.mask {
-            case FileType.regular: kind = .file
-            case FileType.directory: kind = .directory
-            case FileType.symlink:
+            switch UInt32(archive_entry_filetype(entry)) & LibArchive.FileType.mask {
+            case LibArchive.FileType.regular: kind = .file
+            case LibArchive.FileType.directory: kind = .directory
+            case LibArchive.FileType.symlink:
                 kind = .symlink(
                     target: Self.string(archive_entry_symlink_utf8(entry)) ?? Self.string(archive_entry_symlink(entry))
                         ?? "")
-            case FileType.character: kind = .special("a character device")
-            case FileType.block: kind = .special("a block device")
-            case FileType.fifo: kind = .special("a FIFO")
+            case LibArchive.FileType.character: kind = .special("a character device")
+            case LibArchive.FileType.block: kind = .special("a block device")
+            case LibArchive.FileType.fifo: kind = .special("a FIFO")
             default: kind = .special("a socket or an unknown file type")
             }
         }
@@ -143,19 +144,5 @@ final class LibArchiveTarReader {
         pointer.map { String(cString: $0) }
     }
 
-    private static func message(of handle: OpaquePointer) -> String {
-        guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }
-        return String(cString: message)
-    }
-}
-
-/// libarchive's `AE_IF*` file types: macros with a cast, which Swift does not import.
-private enum FileType {
-    static let mask: UInt32 = 0o170000
-    static let regular: UInt32 = 0o100000
-    static let directory: UInt32 = 0o040000
-    static let symlink: UInt32 = 0o120000
-    static let character: UInt32 = 0o020000
-    static let block: UInt32 = 0o060000
-    static let fifo: UInt32 = 0o010000
+    private static func message(of handle: OpaquePointer) -> String { LibArchive.errorString(handle) }
 }

@@ -97,17 +97,4 @@ struct TarItem {
         }
         try stream.finishEntry(item.path)
     }
-
-    /// Runs `body` with this thread's character type set to UTF-8: libarchive converts names
-    /// through the current locale, and a Swift program runs in the "C" locale, where a UTF-8
-    /// name cannot be converted. `uselocale` changes this thread only, and `body` does not suspend.
-    static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
-        guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return try body() }
-        let previous = uselocale(utf8)
-        defer {
-            uselocale(previous)
-            freelocale(utf8)
-        }
-        return try body()
-    }
 }
