@@ -127,14 +127,20 @@ private func errnoDescription(_ code: Int32) -> String {
 }
 
 extension OCIImageError {
-    /// Runs `body`, turning the `ArchiverError.fileSystem` of the shared `AtomicOutputFile` into
-    /// OCIImage's own `.fileSystem` with the same values, so callers of this module see one error
-    /// type whichever code failed.
+    /// Runs `body`, turning the errors of the pieces shared with Archiver (`AtomicOutputFile`,
+    /// `SourceFileStream`) into OCIImage's own cases with the same values, so callers of this
+    /// module see one error type, worded for layers, whichever code failed.
     static func mappingArchiverErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch ArchiverError.fileSystem(let operation, let path, let code) {
             throw OCIImageError.fileSystem(operation: operation, path: path, errno: code)
+        } catch ArchiverError.missingSource(let entry, let source) {
+            throw OCIImageError.missingSource(entry: entry, source: source)
+        } catch ArchiverError.sourceNotRegularFile(let entry, let source) {
+            throw OCIImageError.sourceNotRegularFile(entry: entry, source: source)
+        } catch ArchiverError.sourceChanged(let entry, let source, let expectedSize) {
+            throw OCIImageError.sourceChanged(entry: entry, source: source, expectedSize: expectedSize)
         }
     }
 }
