@@ -16,6 +16,56 @@ public enum LibArchive {
         public static let fifo: UInt32 = 0o010000
     }
 
+    /// The kinds of entry the zip and tar writers store.
+    public enum EntryKind {
+        /// A regular file of exactly `size` bytes (libarchive limits the data it accepts to it).
+        case file(size: Int64)
+        case directory
+        case symlink(target: String)
+    }
+
+    /// Resets `entry` to a header with only the fields both writers pin down, in this order: the
+    /// UTF-8 path, the file type and size (0 but for a file), a symlink's target, the permission
+    /// bits, the modification time and uid/gid 0. Nothing else is set (no atime, ctime, uname,
+    /// gname, dev or ino), which is what keeps the bytes reproducible (see each stream for why).
+    public static func setHeader(
+        _ entry: OpaquePointer, path: String, kind: EntryKind, permissions: UInt32, modificationTime: Int64
+    ) {
+        archive_entry_clear(entry)
+        archive_entry_set_pathname_utf8(entry, path)
+        switch kind {
+        case .file(let size):
+            archive_entry_set_filetype(entry, FileType.regular)
+            archive_entry_set_size(entry, size)
+        case .directory:
+            archive_entry_set_filetype(entry, FileType.directory)
+            archive_entry_set_size(entry, 0)
+        case .symlink(let target):
+            archive_entry_set_filetype(entry, FileType.symlink)
+            archive_entry_set_symlink_utf8(entry, target)
+            archive_entry_set_size(entry, 0)
+        }
+        archive_entry_set_perm(entry, mode_t(permissions))
+        archive_entry_set_mtime(entry, time_t(modificationTime), 0)
+        archive_entry_set_uid(entry, 0)
+        archive_entry_set_gid(entry, 0)
+    }
+
+    /// Calls `archive_write_data` until all of `bytes` is taken. Returns nil when it was, otherwise
+    /// libarchive's last result: 0 when the entry accepted no more data, negative on an error (the
+    /// caller words it, after taking any error its sink parked).
+    public static func writeData(_ handle: OpaquePointer, _ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard var base = bytes.baseAddress else { return nil }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let written = archive_write_data(handle, base, remaining)
+            guard written > 0 else { return written }
+            remaining -= written
+            base += written
+        }
+        return nil
+    }
+
     /// `archive_error_string` of a handle, or its errno when libarchive set no message.
     public static func errorString(_ handle: OpaquePointer) -> String {
         guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }

@@ -79,24 +79,15 @@ final class LibArchiveZipStream {
     /// Starts an entry. `size` is the exact number of bytes that will follow for a file (0 otherwise);
     /// libarchive uses it to decide on zip64 and to limit the data it accepts.
     func beginEntry(_ item: ArchiveEntry, size: Int64, modificationTime: Int64) throws {
-        archive_entry_clear(entry)
-        archive_entry_set_pathname_utf8(entry, item.storedName)
+        let kind: LibArchive.EntryKind
         switch item.kind {
-        case .file:
-            archive_entry_set_filetype(entry, LibArchive.FileType.regular)
-            archive_entry_set_size(entry, size)
-        case .directory:
-            archive_entry_set_filetype(entry, LibArchive.FileType.directory)
-            archive_entry_set_size(entry, 0)
-        case .symlink(let target):
-            archive_entry_set_filetype(entry, LibArchive.FileType.symlink)
-            archive_entry_set_symlink_utf8(entry, target)
-            archive_entry_set_size(entry, 0)
+        case .file: kind = .file(size: size)
+        case .directory: kind = .directory
+        case .symlink(let target): kind = .symlink(target: target)
         }
-        archive_entry_set_perm(entry, mode_t(item.permissions))
-        archive_entry_set_mtime(entry, time_t(modificationTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
+        LibArchive.setHeader(
+            entry, path: item.storedName, kind: kind, permissions: item.permissions,
+            modificationTime: modificationTime)
 
         localHeaderOffsets.append(output.position)
         try check(archive_write_header(archive, entry), "archive_write_header", entry: item.storedName)
@@ -104,19 +95,11 @@ final class LibArchiveZipStream {
 
     /// Appends the next bytes of the current file entry.
     func write(_ bytes: UnsafeRawBufferPointer, entry name: String) throws {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(archive, base, remaining)
-            guard written > 0 else {
-                if let failure = sink.takePendingError() { throw failure }
-                throw ArchiverError.libarchive(
-                    operation: "archive_write_data", entry: name,
-                    message: written == 0 ? "the entry accepted no more data" : errorString())
-            }
-            remaining -= written
-            base += written
-        }
+        guard let written = LibArchive.writeData(archive, bytes) else { return }
+        if let failure = sink.takePendingError() { throw failure }
+        throw ArchiverError.libarchive(
+            operation: "archive_write_data", entry: name,
+            message: written == 0 ? "the entry accepted no more data" : errorString())
     }
 
     /// Ends the current entry: flushes the deflate stream and writes the data descriptor.

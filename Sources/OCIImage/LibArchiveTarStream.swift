@@ -84,50 +84,21 @@ final class LibArchiveTarStream {
         archive_entry_free(entry)
     }
 
-    enum Kind {
-        case file(size: Int64)
-        case directory
-        case symlink(target: String)
-    }
+    typealias Kind = LibArchive.EntryKind
 
     /// Starts an entry; a file's `size` is exactly the number of bytes `write` will be given.
     func beginEntry(_ path: String, kind: Kind, mode: UInt32, modificationTime: Int64) throws {
-        archive_entry_clear(entry)
-        archive_entry_set_pathname_utf8(entry, path)
-        switch kind {
-        case .file(let size):
-            archive_entry_set_filetype(entry, LibArchive.FileType.regular)
-            archive_entry_set_size(entry, size)
-        case .directory:
-            archive_entry_set_filetype(entry, LibArchive.FileType.directory)
-            archive_entry_set_size(entry, 0)
-        case .symlink(let target):
-            archive_entry_set_filetype(entry, LibArchive.FileType.symlink)
-            archive_entry_set_symlink_utf8(entry, target)
-            archive_entry_set_size(entry, 0)
-        }
-        archive_entry_set_perm(entry, mode_t(mode))
-        archive_entry_set_mtime(entry, time_t(modificationTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
+        LibArchive.setHeader(entry, path: path, kind: kind, permissions: mode, modificationTime: modificationTime)
         try check(archive_write_header(tar, entry), "archive_write_header", handle: tar, entry: path)
     }
 
     /// Appends the next bytes of the current file entry.
     func write(_ bytes: UnsafeRawBufferPointer, entry name: String) throws {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(tar, base, remaining)
-            guard written > 0 else {
-                if let failure = tarOutput.takePendingError() { throw failure }
-                throw OCIImageError.libarchive(
-                    operation: "archive_write_data", entry: name,
-                    message: written == 0 ? "the entry accepted no more data" : Self.message(of: tar))
-            }
-            remaining -= written
-            base += written
-        }
+        guard let written = LibArchive.writeData(tar, bytes) else { return }
+        if let failure = tarOutput.takePendingError() { throw failure }
+        throw OCIImageError.libarchive(
+            operation: "archive_write_data", entry: name,
+            message: written == 0 ? "the entry accepted no more data" : Self.message(of: tar))
     }
 
     func finishEntry(_ name: String) throws {
@@ -192,18 +163,9 @@ final class TarSink {
         hasher.update(bytes)
         size += Int64(bytes.count)
         guard let compressor else { return try file.append(bytes) }
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(compressor, base, remaining)
-            guard written > 0 else {
-                if let failure = compressorOutput.takePendingError() { throw failure }
-                throw OCIImageError.libarchive(
-                    operation: "archive_write_data (gzip)", entry: nil,
-                    message: LibArchiveTarStream.message(of: compressor))
-            }
-            remaining -= written
-            base += written
-        }
+        guard LibArchive.writeData(compressor, bytes) != nil else { return }
+        if let failure = compressorOutput.takePendingError() { throw failure }
+        throw OCIImageError.libarchive(
+            operation: "archive_write_data (gzip)", entry: nil, message: LibArchiveTarStream.message(of: compressor))
     }
 }
