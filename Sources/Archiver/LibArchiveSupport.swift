@@ -66,6 +66,23 @@ public enum LibArchive {
         return nil
     }
 
+    /// Hands the current entry's data of a read handle to `body`, block by block with each
+    /// block's offset in the entry, until `ARCHIVE_EOF`. A status worse than `ARCHIVE_WARN`
+    /// throws `failure()`, called right away so it can read the handle's error string.
+    public static func readDataBlocks(
+        _ archive: OpaquePointer, failure: () -> any Error, _ body: (UnsafeRawBufferPointer, Int64) throws -> Void
+    ) throws {
+        var buffer: UnsafeRawPointer?
+        var size = 0
+        var offset: la_int64_t = 0
+        while true {
+            let status = archive_read_data_block(archive, &buffer, &size, &offset)
+            if status == ARCHIVE_EOF { return }
+            guard status >= ARCHIVE_WARN else { throw failure() }
+            try body(UnsafeRawBufferPointer(start: buffer, count: size), offset)
+        }
+    }
+
     /// `archive_error_string` of a handle, or its errno when libarchive set no message.
     public static func errorString(_ handle: OpaquePointer) -> String {
         guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }

@@ -96,16 +96,11 @@ final class LibArchiveZipReader {
     }
 
     private func copyData(of name: String) throws {
-        var buffer: UnsafeRawPointer?
-        var size = 0
-        var offset: la_int64_t = 0
-        while true {
-            let status = archive_read_data_block(archive, &buffer, &size, &offset)
-            if status == ARCHIVE_EOF { return }
-            guard status >= ARCHIVE_WARN else {
-                throw ArchiverError.unreadableArchive(path: path, message: "entry '\(name)': \(readError())")
-            }
-            guard archive_write_data_block(disk, buffer, size, offset) >= ARCHIVE_WARN else {
+        let failure: () -> any Error = {
+            ArchiverError.unreadableArchive(path: self.path, message: "entry '\(name)': \(self.readError())")
+        }
+        try LibArchive.readDataBlocks(archive, failure: failure) { bytes, offset in
+            guard archive_write_data_block(disk, bytes.baseAddress, bytes.count, offset) >= ARCHIVE_WARN else {
                 throw ArchiverError.libarchive(operation: "archive_write_data_block", entry: name, message: diskError())
             }
         }

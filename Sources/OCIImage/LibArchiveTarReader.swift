@@ -94,17 +94,9 @@ final class LibArchiveTarReader {
 
     /// Hands the current entry's data to `body`, block by block.
     func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var buffer: UnsafeRawPointer?
-        var size = 0
-        var offset: la_int64_t = 0
-        while true {
-            let status = archive_read_data_block(archive, &buffer, &size, &offset)
-            if status == ARCHIVE_EOF { return }
-            guard status >= ARCHIVE_WARN else {
-                throw OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive))
-            }
-            try body(UnsafeRawBufferPointer(start: buffer, count: size))
-        }
+        try LibArchive.readDataBlocks(
+            archive, failure: { OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive)) }
+        ) { bytes, _ in try body(bytes) }
     }
 
     /// Writes the current entry to `destination` (absolute, checked by the caller); a hard link's
