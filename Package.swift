@@ -166,6 +166,10 @@ let package = Package(
             exclude: ["Python"],
             swiftSettings: strictSettings
         ),
+        // Installed tools (bsdtar, unzip, skopeo, python3...) run by the zip and image interop tests,
+        // and the trait that skips a test without them; apart from LambdaTestSupport, so OCIImageTests
+        // builds without SwiftNIO.
+        .target(name: "ExternalToolSupport", path: "Tests/ExternalToolSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "BuildPlannerTests",
             dependencies: ["BuildPlanner"],
@@ -187,13 +191,13 @@ let package = Package(
         .testTarget(
             name: "ArchiverTests",
             dependencies: [
-                "Archiver", "BuildPlanner", "LambdaSupport", "LambdaTestSupport",
+                "Archiver", "BuildPlanner", "ExternalToolSupport", "LambdaSupport", "LambdaTestSupport",
             ],
             swiftSettings: strictSettings
         ),
         // Images read back by skopeo, umoci, bsdtar and Python; crafted tars the unpacker refuses.
         .testTarget(
-            name: "OCIImageTests", dependencies: ["OCIImage", "Archiver", "LambdaSupport"],
+            name: "OCIImageTests", dependencies: ["OCIImage", "Archiver", "ExternalToolSupport", "LambdaSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ELFKitTests", dependencies: ["ELFKit"],

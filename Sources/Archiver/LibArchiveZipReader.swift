@@ -48,20 +48,6 @@ final class LibArchiveZipReader {
         archive_write_free(disk)
     }
 
-    /// Runs `body` with this thread's character type set to UTF-8. libarchive converts entry
-    /// names through the current locale, and a Swift program runs in the "C" locale, where a
-    /// UTF-8 name such as `é.txt` cannot be converted and comes back empty. `uselocale` changes
-    /// this thread only, and `body` does not suspend.
-    static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
-        guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return try body() }
-        let previous = uselocale(utf8)
-        defer {
-            uselocale(previous)
-            freelocale(utf8)
-        }
-        return try body()
-    }
-
     /// Writes every entry under `root` (an absolute path without symlinks, which must exist),
     /// checking each stored name with `check` first.
     func extractAll(into root: String, check: (String) throws -> Void) throws -> [ExtractedEntry] {
@@ -110,16 +96,11 @@ final class LibArchiveZipReader {
     }
 
     private func copyData(of name: String) throws {
-        var buffer: UnsafeRawPointer?
-        var size = 0
-        var offset: la_int64_t = 0
-        while true {
-            let status = archive_read_data_block(archive, &buffer, &size, &offset)
-            if status == ARCHIVE_EOF { return }
-            guard status >= ARCHIVE_WARN else {
-                throw ArchiverError.unreadableArchive(path: path, message: "entry '\(name)': \(readError())")
-            }
-            guard archive_write_data_block(disk, buffer, size, offset) >= ARCHIVE_WARN else {
+        let failure: () -> any Error = {
+            ArchiverError.unreadableArchive(path: self.path, message: "entry '\(name)': \(self.readError())")
+        }
+        try LibArchive.readDataBlocks(archive, failure: failure) { bytes, offset in
+            guard archive_write_data_block(disk, bytes.baseAddress, bytes.count, offset) >= ARCHIVE_WARN else {
                 throw ArchiverError.libarchive(operation: "archive_write_data_block", entry: name, message: diskError())
             }
         }
@@ -133,10 +114,10 @@ final class LibArchiveZipReader {
 
     private static func describe(_ entry: OpaquePointer, name: String) -> ExtractedEntry {
         let permissions = UInt32(archive_entry_perm(entry)) & 0o7777
-        switch UInt32(archive_entry_filetype(entry)) & FileType.mask {
-        case FileType.directory:
+        switch UInt32(archive_entry_filetype(entry)) & LibArchive.FileType.mask {
+        case LibArchive.FileType.directory:
             return ExtractedEntry(path: name, kind: .directory, permissions: permissions, size: 0, symlinkTarget: nil)
-        case FileType.symlink:
+        case LibArchive.FileType.symlink:
             let target = archive_entry_symlink_utf8(entry).map { String(cString: $0) }
                 ?? archive_entry_symlink(entry).map { String(cString: $0) } ?? ""
             return ExtractedEntry(path: name, kind: .symlink, permissions: permissions, size: 0, symlinkTarget: target)
@@ -146,18 +127,6 @@ final class LibArchiveZipReader {
         }
     }
 
-    private func readError() -> String { Self.message(of: archive) }
-    private func diskError() -> String { Self.message(of: disk) }
-
-    private static func message(of handle: OpaquePointer) -> String {
-        guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }
-        return String(cString: message)
-    }
-}
-
-/// libarchive's `AE_IFMT`, `AE_IFDIR` and `AE_IFLNK`: macros with a cast, which Swift does not import.
-private enum FileType {
-    static let mask: UInt32 = 0o170000
-    static let directory: UInt32 = 0o040000
-    static let symlink: UInt32 = 0o120000
+    private func readError() -> String { LibArchive.errorString(archive) }
+    private func diskError() -> String { LibArchive.errorString(disk) }
 }

@@ -1,8 +1,8 @@
 import CArchive
 import Foundation
 
-/// The only place that touches libarchive: a zip being written, entry by entry, into a
-/// `ZipOutputFile`. Every libarchive status other than `ARCHIVE_OK` becomes an
+/// The only place that touches libarchive: a zip being written, entry by entry, into an
+/// `AtomicOutputFile` (through a `LibArchiveWriteSink`). Every libarchive status other than `ARCHIVE_OK` becomes an
 /// `ArchiverError.libarchive` carrying the operation and `archive_error_string` (or the output's own
 /// error when the failure came from writing the bytes out).
 ///
@@ -31,7 +31,8 @@ import Foundation
 final class LibArchiveZipStream {
     private let archive: OpaquePointer
     private let entry: OpaquePointer
-    private let output: ZipOutputFile
+    private let output: AtomicOutputFile
+    private let sink: LibArchiveWriteSink
     private var closed = false
 
     /// Where each entry's local file header starts, in the order written.
@@ -39,7 +40,7 @@ final class LibArchiveZipStream {
     /// Where the central directory starts (known once `close()` has run).
     private(set) var centralDirectoryOffset: Int64 = 0
 
-    init(output: ZipOutputFile, compressionLevel: Int) throws {
+    init(output: AtomicOutputFile, compressionLevel: Int) throws {
         guard let archive = archive_write_new() else {
             throw ArchiverError.libarchive(operation: "archive_write_new", entry: nil, message: "out of memory")
         }
@@ -50,6 +51,7 @@ final class LibArchiveZipStream {
         self.archive = archive
         self.entry = entry
         self.output = output
+        sink = LibArchiveWriteSink { try output.append($0) }
 
         try check(archive_write_set_format_zip(archive), "archive_write_set_format_zip")
         if compressionLevel == 0 {
@@ -64,8 +66,7 @@ final class LibArchiveZipStream {
         // last block, and offsets counted by the output are exact.
         try check(archive_write_set_bytes_per_block(archive, 0), "archive_write_set_bytes_per_block")
         try check(archive_write_set_bytes_in_last_block(archive, 1), "archive_write_set_bytes_in_last_block")
-        let context = Unmanaged.passUnretained(output).toOpaque()
-        try check(archive_write_open2(archive, context, nil, zipStreamWrite, nil, nil), "archive_write_open2")
+        try check(sink.open(archive), "archive_write_open2")
     }
 
     deinit {
@@ -78,24 +79,15 @@ final class LibArchiveZipStream {
     /// Starts an entry. `size` is the exact number of bytes that will follow for a file (0 otherwise);
     /// libarchive uses it to decide on zip64 and to limit the data it accepts.
     func beginEntry(_ item: ArchiveEntry, size: Int64, modificationTime: Int64) throws {
-        archive_entry_clear(entry)
-        archive_entry_set_pathname_utf8(entry, item.storedName)
+        let kind: LibArchive.EntryKind
         switch item.kind {
-        case .file:
-            archive_entry_set_filetype(entry, FileType.regular)
-            archive_entry_set_size(entry, size)
-        case .directory:
-            archive_entry_set_filetype(entry, FileType.directory)
-            archive_entry_set_size(entry, 0)
-        case .symlink(let target):
-            archive_entry_set_filetype(entry, FileType.symlink)
-            archive_entry_set_symlink_utf8(entry, target)
-            archive_entry_set_size(entry, 0)
+        case .file: kind = .file(size: size)
+        case .directory: kind = .directory
+        case .symlink(let target): kind = .symlink(target: target)
         }
-        archive_entry_set_perm(entry, mode_t(item.permissions))
-        archive_entry_set_mtime(entry, time_t(modificationTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
+        LibArchive.setHeader(
+            entry, path: item.storedName, kind: kind, permissions: item.permissions,
+            modificationTime: modificationTime)
 
         localHeaderOffsets.append(output.position)
         try check(archive_write_header(archive, entry), "archive_write_header", entry: item.storedName)
@@ -103,19 +95,11 @@ final class LibArchiveZipStream {
 
     /// Appends the next bytes of the current file entry.
     func write(_ bytes: UnsafeRawBufferPointer, entry name: String) throws {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(archive, base, remaining)
-            guard written > 0 else {
-                if let failure = output.takePendingError() { throw failure }
-                throw ArchiverError.libarchive(
-                    operation: "archive_write_data", entry: name,
-                    message: written == 0 ? "the entry accepted no more data" : errorString())
-            }
-            remaining -= written
-            base += written
-        }
+        guard let written = LibArchive.writeData(archive, bytes) else { return }
+        if let failure = sink.takePendingError() { throw failure }
+        throw ArchiverError.libarchive(
+            operation: "archive_write_data", entry: name,
+            message: written == 0 ? "the entry accepted no more data" : errorString())
     }
 
     /// Ends the current entry: flushes the deflate stream and writes the data descriptor.
@@ -142,37 +126,9 @@ final class LibArchiveZipStream {
 
     private func check(_ status: Int32, _ operation: String, entry name: String? = nil) throws {
         guard status != ARCHIVE_OK else { return }
-        if let failure = output.takePendingError() { throw failure }
+        if let failure = sink.takePendingError() { throw failure }
         throw ArchiverError.libarchive(operation: operation, entry: name, message: errorString())
     }
 
-    private func errorString() -> String {
-        guard let message = archive_error_string(archive) else {
-            return "no message (errno \(archive_errno(archive)))"
-        }
-        return String(cString: message)
-    }
-}
-
-/// libarchive's `AE_IFREG`, `AE_IFDIR` and `AE_IFLNK`: macros with a cast, which Swift does not import.
-private enum FileType {
-    static let regular: UInt32 = 0o100000
-    static let directory: UInt32 = 0o040000
-    static let symlink: UInt32 = 0o120000
-}
-
-/// libarchive's write callback: the client data is the `ZipOutputFile`, kept alive by the stream.
-/// An error is parked on the output and reported by the stream when libarchive gives up.
-private func zipStreamWrite(
-    _ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?, _ buffer: UnsafeRawPointer?, _ length: Int
-) -> Int {
-    guard let context, let buffer else { return -1 }
-    let output = Unmanaged<ZipOutputFile>.fromOpaque(context).takeUnretainedValue()
-    do {
-        try output.append(UnsafeRawBufferPointer(start: buffer, count: length))
-        return length
-    } catch {
-        output.park(error)
-        return -1
-    }
+    private func errorString() -> String { LibArchive.errorString(archive) }
 }

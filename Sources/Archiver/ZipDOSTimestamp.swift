@@ -29,7 +29,7 @@ enum ZipDOSTimestamp {
     /// central directory header, checking signatures and offsets on the way so a change in libarchive's
     /// layout is reported instead of corrupting the archive.
     static func rewrite(
-        in output: ZipOutputFile, localHeaderOffsets: [Int64], centralDirectoryOffset: Int64, modificationTime: Int64
+        in output: AtomicOutputFile, localHeaderOffsets: [Int64], centralDirectoryOffset: Int64, modificationTime: Int64
     ) throws {
         let stamp = fields(for: modificationTime)
         for offset in localHeaderOffsets {

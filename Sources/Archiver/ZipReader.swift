@@ -34,7 +34,7 @@ public enum ZipReader {
         }
         let root = String(cString: resolved)
         free(resolved)
-        return try LibArchiveZipReader.withUTF8Names {
+        return try LibArchive.withUTF8Names {
             let reader = try LibArchiveZipReader(path: zip)
             return try reader.extractAll(into: root) { name in
                 try checkStoredName(name, in: zip)
@@ -45,7 +45,7 @@ public enum ZipReader {
     /// The entries of `zip` as stored (name, kind, mode, size), unpacking nothing: what a zip
     /// holds and unpacks to, for a zip that is only to be uploaded.
     public static func entries(of zip: String) throws -> [ExtractedEntry] {
-        try LibArchiveZipReader.withUTF8Names { try LibArchiveZipReader(path: zip).listAll() }
+        try LibArchive.withUTF8Names { try LibArchiveZipReader(path: zip).listAll() }
     }
 
     private static func makeDirectories(_ path: String) throws {

@@ -22,7 +22,7 @@ public enum ZipWriter {
     {
         try options.validate()
         let ordered = try validated(entries)
-        let output = try ZipOutputFile.createTemporary(for: destination)
+        let output = try AtomicOutputFile.createTemporary(for: destination, noun: "zip")
         do {
             try writeArchive(ordered, into: output, options: options)
             let digest = try output.sha256()
@@ -36,7 +36,7 @@ public enum ZipWriter {
     }
 
     private static func writeArchive(
-        _ entries: [ArchiveEntry], into output: ZipOutputFile, options: ZipOptions
+        _ entries: [ArchiveEntry], into output: AtomicOutputFile, options: ZipOptions
     ) throws {
         let stream = try LibArchiveZipStream(output: output, compressionLevel: options.compressionLevel)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -60,46 +60,15 @@ public enum ZipWriter {
         )
     }
 
-    /// Streams one file: its size is taken when it is opened and must not change until it is read.
+    /// Streams one file (`SourceFileStream`: its size is taken when it is opened).
     private static func writeFile(
         _ entry: ArchiveEntry, from source: String, to stream: LibArchiveZipStream,
         through chunk: UnsafeMutableRawBufferPointer, options: ZipOptions
     ) throws {
-        let descriptor = open(source, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR {
-                throw ArchiverError.missingSource(entry: entry.normalizedPath, source: source)
-            }
-            throw ArchiverError.fileSystem(operation: "open", path: source, errno: code)
-        }
-        defer { _ = close(descriptor) }
-
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw ArchiverError.fileSystem(operation: "stat", path: source, errno: errno)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw ArchiverError.sourceNotRegularFile(entry: entry.normalizedPath, source: source)
-        }
-        let size = Int64(status.st_size)
-        try stream.beginEntry(entry, size: size, modificationTime: options.modificationTime)
-
-        var total: Int64 = 0
-        while true {
-            let got = read(descriptor, chunk.baseAddress, chunk.count)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw ArchiverError.fileSystem(operation: "read", path: source, errno: errno)
-            }
-            if got == 0 { break }
-            total += Int64(got)
-            guard total <= size else { break }
-            try stream.write(UnsafeRawBufferPointer(rebasing: chunk[0..<got]), entry: entry.storedName)
-        }
-        guard total == size else {
-            throw ArchiverError.sourceChanged(entry: entry.normalizedPath, source: source, expectedSize: size)
-        }
+        try SourceFileStream.copy(
+            source, entry: entry.normalizedPath, through: chunk,
+            begin: { try stream.beginEntry(entry, size: $0, modificationTime: options.modificationTime) },
+            write: { try stream.write($0, entry: entry.storedName) })
         try stream.finishEntry(entry.storedName)
     }
 }

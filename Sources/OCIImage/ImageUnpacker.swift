@@ -1,3 +1,4 @@
+import Archiver
 import Foundation
 
 /// Unpacks an image's layers, bottom first, into a directory: the root file system a function
@@ -31,7 +32,7 @@ public enum ImageUnpacker {
     /// which must be new or empty.
     public static func unpack(layers: [(name: String, path: String)], into root: String) throws {
         let resolved = try prepareEmptyDirectory(root)
-        try TarItem.withUTF8Names {
+        try LibArchive.withUTF8Names {
             for layer in layers {
                 var unpacking = LayerUnpacking(root: resolved, layer: layer.name)
                 try unpacking.run(try LibArchiveTarReader(path: layer.path))

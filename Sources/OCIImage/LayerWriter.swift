@@ -75,21 +75,24 @@ public enum LayerWriter {
     {
         try options.validate()
         let items = try LayerEntry.tree(entries).map(TarItem.init)
-        let output = try BlobFile.createTemporary(for: destination)
-        do {
-            let tar = try TarItem.withUTF8Names {
-                let stream = try LibArchiveTarStream(output: output, gzipLevel: options.compressionLevel)
-                try TarItem.write(items, to: stream, modificationTime: options.modificationTime)
-                return try stream.close()
+        return try OCIImageError.mappingArchiverErrors {
+            let output = try AtomicOutputFile.createTemporary(for: destination, hashing: true)
+            do {
+                let tar = try LibArchive.withUTF8Names {
+                    let stream = try LibArchiveTarStream(output: output, gzipLevel: options.compressionLevel)
+                    try TarItem.write(items, to: stream, modificationTime: options.modificationTime)
+                    return try stream.close()
+                }
+                let digest = Digest(sha256: output.finalizeDigest())
+                let size = output.position
+                try output.commit(to: destination)
+                return LayerSummary(
+                    path: destination, digest: digest, diffID: tar.diffID, compressedSize: size,
+                    uncompressedSize: tar.size)
+            } catch {
+                output.discard()
+                throw error
             }
-            let digest = output.finalizeDigest()
-            let size = output.size
-            try output.commit(to: destination)
-            return LayerSummary(
-                path: destination, digest: digest, diffID: tar.diffID, compressedSize: size, uncompressedSize: tar.size)
-        } catch {
-            output.discard()
-            throw error
         }
     }
 }

@@ -1,3 +1,4 @@
+import Archiver
 import CArchive
 import Foundation
 
@@ -75,16 +76,16 @@ final class LibArchiveTarReader {
         if let target = Self.string(archive_entry_hardlink_utf8(entry)) ?? Self.string(archive_entry_hardlink(entry)) {
             kind = .hardlink(target: target)
         } else {
-            switch UInt32(archive_entry_filetype(entry)) & FileType.mask {
-            case FileType.regular: kind = .file
-            case FileType.directory: kind = .directory
-            case FileType.symlink:
+            switch UInt32(archive_entry_filetype(entry)) & LibArchive.FileType.mask {
+            case LibArchive.FileType.regular: kind = .file
+            case LibArchive.FileType.directory: kind = .directory
+            case LibArchive.FileType.symlink:
                 kind = .symlink(
                     target: Self.string(archive_entry_symlink_utf8(entry)) ?? Self.string(archive_entry_symlink(entry))
                         ?? "")
-            case FileType.character: kind = .special("a character device")
-            case FileType.block: kind = .special("a block device")
-            case FileType.fifo: kind = .special("a FIFO")
+            case LibArchive.FileType.character: kind = .special("a character device")
+            case LibArchive.FileType.block: kind = .special("a block device")
+            case LibArchive.FileType.fifo: kind = .special("a FIFO")
             default: kind = .special("a socket or an unknown file type")
             }
         }
@@ -93,17 +94,9 @@ final class LibArchiveTarReader {
 
     /// Hands the current entry's data to `body`, block by block.
     func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var buffer: UnsafeRawPointer?
-        var size = 0
-        var offset: la_int64_t = 0
-        while true {
-            let status = archive_read_data_block(archive, &buffer, &size, &offset)
-            if status == ARCHIVE_EOF { return }
-            guard status >= ARCHIVE_WARN else {
-                throw OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive))
-            }
-            try body(UnsafeRawBufferPointer(start: buffer, count: size))
-        }
+        try LibArchive.readDataBlocks(
+            archive, failure: { OCIImageError.unreadableImage(path: path, problem: Self.message(of: archive)) }
+        ) { bytes, _ in try body(bytes) }
     }
 
     /// Writes the current entry to `destination` (absolute, checked by the caller); a hard link's
@@ -143,19 +136,5 @@ final class LibArchiveTarReader {
         pointer.map { String(cString: $0) }
     }
 
-    private static func message(of handle: OpaquePointer) -> String {
-        guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }
-        return String(cString: message)
-    }
-}
-
-/// libarchive's `AE_IF*` file types: macros with a cast, which Swift does not import.
-private enum FileType {
-    static let mask: UInt32 = 0o170000
-    static let regular: UInt32 = 0o100000
-    static let directory: UInt32 = 0o040000
-    static let symlink: UInt32 = 0o120000
-    static let character: UInt32 = 0o020000
-    static let block: UInt32 = 0o060000
-    static let fifo: UInt32 = 0o010000
+    private static func message(of handle: OpaquePointer) -> String { LibArchive.errorString(handle) }
 }

@@ -1,9 +1,10 @@
+import Archiver
 import CArchive
 import Foundation
 import LambdaSupport
 
 /// The only place that writes through libarchive: a tar (restricted pax) written entry by entry,
-/// either straight into a `BlobFile` (image.tar) or through gzip (a layer). Every status other than
+/// either straight into an `AtomicOutputFile` (image.tar) or through gzip (a layer). Every status other than
 /// `ARCHIVE_OK` becomes an `OCIImageError.libarchive` with `archive_error_string`.
 ///
 /// A layer needs two digests: `diffID` of the tar and `digest` of the gzip'd blob. libarchive's
@@ -30,11 +31,13 @@ final class LibArchiveTarStream {
     private let entry: OpaquePointer
     private let compressor: OpaquePointer?
     private let sink: TarSink
-    private let output: BlobFile
+    /// The tar handle's sink (into `sink`) and the file's (from the compressor, or from the tar).
+    private let tarOutput: LibArchiveWriteSink
+    private let fileOutput: LibArchiveWriteSink
     private var closed = false
 
     /// - Parameter gzipLevel: nil writes the tar uncompressed; 1...9 gzips it at that level.
-    init(output: BlobFile, gzipLevel: Int?) throws {
+    init(output: AtomicOutputFile, gzipLevel: Int?) throws {
         let tar = archive_write_new()
         let entry = archive_entry_new()
         let compressor = gzipLevel == nil ? nil : archive_write_new()
@@ -46,9 +49,12 @@ final class LibArchiveTarStream {
         }
         self.tar = tar
         self.entry = entry
-        self.output = output
         self.compressor = compressor
-        sink = TarSink(output: output, compressor: compressor)
+        let fileOutput = LibArchiveWriteSink { try output.append($0) }
+        let sink = TarSink(file: output, compressor: compressor, compressorOutput: fileOutput)
+        self.fileOutput = fileOutput
+        self.sink = sink
+        tarOutput = LibArchiveWriteSink { try sink.accept($0) }
 
         if let compressor, let gzipLevel {
             try check(archive_write_add_filter_gzip(compressor), "archive_write_add_filter_gzip", handle: compressor)
@@ -56,19 +62,16 @@ final class LibArchiveTarStream {
             try filterOption(compressor, "timestamp", nil)
             try check(archive_write_set_format_raw(compressor), "archive_write_set_format_raw", handle: compressor)
             try unblocked(compressor)
-            let context = Unmanaged.passUnretained(output).toOpaque()
-            try check(
-                archive_write_open2(compressor, context, nil, blobFileWrite, nil, nil), "archive_write_open2",
-                handle: compressor)
+            try check(fileOutput.open(compressor), "archive_write_open2", handle: compressor)
             // The raw format's one entry: a regular file whose data is the tar.
             archive_entry_set_pathname(entry, "layer.tar")
-            archive_entry_set_filetype(entry, FileType.regular)
+            archive_entry_set_filetype(entry, LibArchive.FileType.regular)
             try check(archive_write_header(compressor, entry), "archive_write_header", handle: compressor)
         }
         try check(archive_write_set_format_pax_restricted(tar), "archive_write_set_format_pax_restricted", handle: tar)
         try unblocked(tar)
-        let context = Unmanaged.passUnretained(sink).toOpaque()
-        try check(archive_write_open2(tar, context, nil, tarSinkWrite, nil, nil), "archive_write_open2", handle: tar)
+        // Uncompressed, the tar's bytes still pass through `sink` (hashed, counted) to the file.
+        try check(tarOutput.open(tar), "archive_write_open2", handle: tar)
     }
 
     deinit {
@@ -81,50 +84,21 @@ final class LibArchiveTarStream {
         archive_entry_free(entry)
     }
 
-    enum Kind {
-        case file(size: Int64)
-        case directory
-        case symlink(target: String)
-    }
+    typealias Kind = LibArchive.EntryKind
 
     /// Starts an entry; a file's `size` is exactly the number of bytes `write` will be given.
     func beginEntry(_ path: String, kind: Kind, mode: UInt32, modificationTime: Int64) throws {
-        archive_entry_clear(entry)
-        archive_entry_set_pathname_utf8(entry, path)
-        switch kind {
-        case .file(let size):
-            archive_entry_set_filetype(entry, FileType.regular)
-            archive_entry_set_size(entry, size)
-        case .directory:
-            archive_entry_set_filetype(entry, FileType.directory)
-            archive_entry_set_size(entry, 0)
-        case .symlink(let target):
-            archive_entry_set_filetype(entry, FileType.symlink)
-            archive_entry_set_symlink_utf8(entry, target)
-            archive_entry_set_size(entry, 0)
-        }
-        archive_entry_set_perm(entry, mode_t(mode))
-        archive_entry_set_mtime(entry, time_t(modificationTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
+        LibArchive.setHeader(entry, path: path, kind: kind, permissions: mode, modificationTime: modificationTime)
         try check(archive_write_header(tar, entry), "archive_write_header", handle: tar, entry: path)
     }
 
     /// Appends the next bytes of the current file entry.
     func write(_ bytes: UnsafeRawBufferPointer, entry name: String) throws {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(tar, base, remaining)
-            guard written > 0 else {
-                if let failure = sink.takePendingError() { throw failure }
-                throw OCIImageError.libarchive(
-                    operation: "archive_write_data", entry: name,
-                    message: written == 0 ? "the entry accepted no more data" : Self.message(of: tar))
-            }
-            remaining -= written
-            base += written
-        }
+        guard let written = LibArchive.writeData(tar, bytes) else { return }
+        if let failure = tarOutput.takePendingError() { throw failure }
+        throw OCIImageError.libarchive(
+            operation: "archive_write_data", entry: name,
+            message: written == 0 ? "the entry accepted no more data" : Self.message(of: tar))
     }
 
     func finishEntry(_ name: String) throws {
@@ -162,14 +136,11 @@ final class LibArchiveTarStream {
 
     private func check(_ status: Int32, _ operation: String, handle: OpaquePointer, entry name: String? = nil) throws {
         guard status != ARCHIVE_OK else { return }
-        if let failure = sink.takePendingError() ?? output.takePendingError() { throw failure }
+        if let failure = tarOutput.takePendingError() ?? fileOutput.takePendingError() { throw failure }
         throw OCIImageError.libarchive(operation: operation, entry: name, message: Self.message(of: handle))
     }
 
-    static func message(of handle: OpaquePointer) -> String {
-        guard let message = archive_error_string(handle) else { return "no message (errno \(archive_errno(handle)))" }
-        return String(cString: message)
-    }
+    static func message(of handle: OpaquePointer) -> String { LibArchive.errorString(handle) }
 }
 
 /// Where the tar's bytes go: hashed and counted (the diffID and uncompressed size), then either
@@ -177,75 +148,24 @@ final class LibArchiveTarStream {
 final class TarSink {
     let hasher = SHA256Hasher()
     var size: Int64 = 0
-    let output: BlobFile
+    let file: AtomicOutputFile
     let compressor: OpaquePointer?
-    private var parkedError: (any Error)?
+    /// The compressor's sink, which holds an error from writing the file behind it.
+    let compressorOutput: LibArchiveWriteSink
 
-    init(output: BlobFile, compressor: OpaquePointer?) {
-        self.output = output
+    init(file: AtomicOutputFile, compressor: OpaquePointer?, compressorOutput: LibArchiveWriteSink) {
+        self.file = file
         self.compressor = compressor
+        self.compressorOutput = compressorOutput
     }
 
     func accept(_ bytes: UnsafeRawBufferPointer) throws {
         hasher.update(bytes)
         size += Int64(bytes.count)
-        guard let compressor else { return try output.append(bytes) }
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = archive_write_data(compressor, base, remaining)
-            guard written > 0 else {
-                if let failure = output.takePendingError() { throw failure }
-                throw OCIImageError.libarchive(
-                    operation: "archive_write_data (gzip)", entry: nil,
-                    message: LibArchiveTarStream.message(of: compressor))
-            }
-            remaining -= written
-            base += written
-        }
-    }
-
-    func park(_ error: any Error) {
-        if parkedError == nil { parkedError = error }
-    }
-
-    func takePendingError() -> (any Error)? {
-        defer { parkedError = nil }
-        return parkedError
-    }
-}
-
-/// libarchive's `AE_IFREG`, `AE_IFDIR` and `AE_IFLNK`: macros with a cast, which Swift does not import.
-private enum FileType {
-    static let regular: UInt32 = 0o100000
-    static let directory: UInt32 = 0o040000
-    static let symlink: UInt32 = 0o120000
-}
-
-private func tarSinkWrite(
-    _ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?, _ buffer: UnsafeRawPointer?, _ length: Int
-) -> Int {
-    guard let context, let buffer else { return -1 }
-    let sink = Unmanaged<TarSink>.fromOpaque(context).takeUnretainedValue()
-    do {
-        try sink.accept(UnsafeRawBufferPointer(start: buffer, count: length))
-        return length
-    } catch {
-        sink.park(error)
-        return -1
-    }
-}
-
-private func blobFileWrite(
-    _ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?, _ buffer: UnsafeRawPointer?, _ length: Int
-) -> Int {
-    guard let context, let buffer else { return -1 }
-    let output = Unmanaged<BlobFile>.fromOpaque(context).takeUnretainedValue()
-    do {
-        try output.append(UnsafeRawBufferPointer(start: buffer, count: length))
-        return length
-    } catch {
-        output.park(error)
-        return -1
+        guard let compressor else { return try file.append(bytes) }
+        guard LibArchive.writeData(compressor, bytes) != nil else { return }
+        if let failure = compressorOutput.takePendingError() { throw failure }
+        throw OCIImageError.libarchive(
+            operation: "archive_write_data (gzip)", entry: nil, message: LibArchiveTarStream.message(of: compressor))
     }
 }

@@ -1,3 +1,4 @@
+import Archiver
 import Foundation
 import LambdaSupport
 
@@ -31,7 +32,7 @@ public enum OCIArchiveReader {
     /// which must be new or empty; the result's blobs are there.
     public static func read(archive path: String, unpackingInto directory: String) throws -> ReadImage {
         try ImageUnpacker.prepareEmptyDirectory(directory)
-        let reader = try TarItem.withUTF8Names { try LibArchiveTarReader(path: path) }
+        let reader = try LibArchive.withUTF8Names { try LibArchiveTarReader(path: path) }
         guard mkdir(directory + "/blobs", 0o755) == 0, mkdir(directory + "/blobs/sha256", 0o755) == 0 else {
             throw OCIImageError.fileSystem(operation: "mkdir", path: directory + "/blobs/sha256", errno: errno)
         }
@@ -40,13 +41,15 @@ public enum OCIArchiveReader {
             while name.hasPrefix("./") { name.removeFirst(2) }
             guard header.kind == .file, isLayoutFile(name) else { continue }
             let destination = directory + "/" + name
-            let output = try BlobFile.createTemporary(for: destination)
-            do {
-                try reader.readData { try output.append($0) }
-                try output.commit(to: destination)
-            } catch {
-                output.discard()
-                throw error
+            try OCIImageError.mappingArchiverErrors {
+                let output = try AtomicOutputFile.createTemporary(for: destination)
+                do {
+                    try reader.readData { try output.append($0) }
+                    try output.commit(to: destination)
+                } catch {
+                    output.discard()
+                    throw error
+                }
             }
         }
         return try read(layout: directory, source: path)

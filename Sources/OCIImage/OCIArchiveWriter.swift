@@ -1,3 +1,4 @@
+import Archiver
 import Foundation
 
 /// Writes `image.tar`: an OCI image layout (`oci-layout`, `index.json`, `blobs/sha256/...`) in an
@@ -62,17 +63,19 @@ public enum OCIArchiveWriter {
         }
         items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
 
-        let output = try BlobFile.createTemporary(for: destination)
-        do {
-            _ = try TarItem.withUTF8Names {
-                let stream = try LibArchiveTarStream(output: output, gzipLevel: nil)
-                try TarItem.write(items, to: stream, modificationTime: options.modificationTime)
-                return try stream.close()
+        try OCIImageError.mappingArchiverErrors {
+            let output = try AtomicOutputFile.createTemporary(for: destination)
+            do {
+                _ = try LibArchive.withUTF8Names {
+                    let stream = try LibArchiveTarStream(output: output, gzipLevel: nil)
+                    try TarItem.write(items, to: stream, modificationTime: options.modificationTime)
+                    return try stream.close()
+                }
+                try output.commit(to: destination)
+            } catch {
+                output.discard()
+                throw error
             }
-            try output.commit(to: destination)
-        } catch {
-            output.discard()
-            throw error
         }
         return ImageSummary(
             path: destination, reference: reference, manifestDigest: manifestDigest,

@@ -1,3 +1,4 @@
+import Archiver
 import Foundation
 
 /// Everything OCIImage can fail with. Cases carry the values a caller needs to word its own
@@ -123,4 +124,23 @@ extension OCIImageError: CustomStringConvertible {
 private func errnoDescription(_ code: Int32) -> String {
     guard let message = strerror(code) else { return "errno \(code)" }
     return String(cString: message) + " (errno \(code))"
+}
+
+extension OCIImageError {
+    /// Runs `body`, turning the errors of the pieces shared with Archiver (`AtomicOutputFile`,
+    /// `SourceFileStream`) into OCIImage's own cases with the same values, so callers of this
+    /// module see one error type, worded for layers, whichever code failed.
+    static func mappingArchiverErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch ArchiverError.fileSystem(let operation, let path, let code) {
+            throw OCIImageError.fileSystem(operation: operation, path: path, errno: code)
+        } catch ArchiverError.missingSource(let entry, let source) {
+            throw OCIImageError.missingSource(entry: entry, source: source)
+        } catch ArchiverError.sourceNotRegularFile(let entry, let source) {
+            throw OCIImageError.sourceNotRegularFile(entry: entry, source: source)
+        } catch ArchiverError.sourceChanged(let entry, let source, let expectedSize) {
+            throw OCIImageError.sourceChanged(entry: entry, source: source, expectedSize: expectedSize)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Archiver
 import Foundation
 
 /// One entry as the tar stream writes it: a `LayerEntry` after `LayerEntry.tree`, or one of
@@ -59,55 +60,19 @@ struct TarItem {
         }
     }
 
-    /// Streams one file: its size is taken when it is opened and must not change until it is read.
+    /// Streams one file (`SourceFileStream`: its size is taken when it is opened); its errors are
+    /// `ArchiverError`s, mapped to `OCIImageError` by the writers (`mappingArchiverErrors`).
     private static func writeFile(
         _ item: TarItem, from source: String, to stream: LibArchiveTarStream,
         through chunk: UnsafeMutableRawBufferPointer, modificationTime: Int64
     ) throws {
-        let descriptor = open(source, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw OCIImageError.missingSource(entry: item.path, source: source) }
-            throw OCIImageError.fileSystem(operation: "open", path: source, errno: code)
-        }
-        defer { _ = close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw OCIImageError.fileSystem(operation: "stat", path: source, errno: errno)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw OCIImageError.sourceNotRegularFile(entry: item.path, source: source)
-        }
-        let size = Int64(status.st_size)
-        try stream.beginEntry(item.path, kind: .file(size: size), mode: item.mode, modificationTime: modificationTime)
-        var total: Int64 = 0
-        while true {
-            let got = read(descriptor, chunk.baseAddress, chunk.count)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw OCIImageError.fileSystem(operation: "read", path: source, errno: errno)
-            }
-            if got == 0 { break }
-            total += Int64(got)
-            guard total <= size else { break }
-            try stream.write(UnsafeRawBufferPointer(rebasing: chunk[0..<got]), entry: item.path)
-        }
-        guard total == size else {
-            throw OCIImageError.sourceChanged(entry: item.path, source: source, expectedSize: size)
-        }
+        try SourceFileStream.copy(
+            source, entry: item.path, through: chunk,
+            begin: {
+                try stream.beginEntry(
+                    item.path, kind: .file(size: $0), mode: item.mode, modificationTime: modificationTime)
+            },
+            write: { try stream.write($0, entry: item.path) })
         try stream.finishEntry(item.path)
-    }
-
-    /// Runs `body` with this thread's character type set to UTF-8: libarchive converts names
-    /// through the current locale, and a Swift program runs in the "C" locale, where a UTF-8
-    /// name cannot be converted. `uselocale` changes this thread only, and `body` does not suspend.
-    static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
-        guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return try body() }
-        let previous = uselocale(utf8)
-        defer {
-            uselocale(previous)
-            freelocale(utf8)
-        }
-        return try body()
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import LambdaSupport
-import LambdaTestSupport
 import Testing
 
 @testable import Archiver
+import ExternalToolSupport
 
 /// What `ZipWriter` writes, read back by independent tools: Info-ZIP's `zipinfo` and `unzip`,
 /// libarchive's `bsdtar`, Python's `zipfile`, `sha256sum`. A test is skipped, with the reason, only
@@ -241,43 +241,4 @@ private struct PythonListing: Decodable {
         import base64, hashlib, sys
         print(base64.b64encode(hashlib.sha256(open(sys.argv[1], 'rb').read()).digest()).decode())
         """
-}
-
-extension Trait where Self == ConditionTrait {
-    /// Skips a test, naming what is missing, unless every tool is installed.
-    fileprivate static func requires(_ tools: String...) -> Self {
-        let missing = tools.filter { !ExternalTool.isAvailable($0) }
-        return .enabled(if: missing.isEmpty, Comment(rawValue: "not installed: \(missing.joined(separator: ", "))"))
-    }
-}
-
-/// Runs an installed tool with an argument array (never a shell string) and returns its output.
-private enum ExternalTool {
-    struct Failure: Error, CustomStringConvertible {
-        let command: [String]
-        let status: Int32
-        let errors: String
-        var description: String { "\(command.joined(separator: " ")) exited with \(status): \(errors)" }
-    }
-
-    static func path(of name: String) -> String? {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func isAvailable(_ name: String) -> Bool { path(of: name) != nil }
-
-    static func run(_ name: String, _ arguments: [String], environment overrides: [String: String] = [:]) throws
-        -> String
-    {
-        guard let executable = path(of: name) else {
-            throw Failure(command: [name] + arguments, status: -1, errors: "not found in PATH")
-        }
-        let result = try TestCommand.run(
-            executable, arguments, environment: ProcessInfo.processInfo.environment.merging(overrides) { $1 })
-        guard result.status == 0 else {
-            throw Failure(command: [name] + arguments, status: result.status, errors: result.standardError)
-        }
-        return result.standardOutput
-    }
 }

@@ -3,6 +3,7 @@ import LambdaSupport
 import Testing
 
 @testable import OCIImage
+import ExternalToolSupport
 
 /// image.tar read back by tools that share no code with it: skopeo (containers/image), umoci,
 /// bsdtar and Python. A test is skipped, with the reason, only when its tool is not installed.

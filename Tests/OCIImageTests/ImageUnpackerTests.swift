@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OCIImage
+import ExternalToolSupport
 
 /// Crafted layers, made with Python's `tarfile` (names no writer here would produce), against the
 /// unpacker's refusals and its whiteouts. Each refusal is also checked to have written nothing

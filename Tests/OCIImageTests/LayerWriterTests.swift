@@ -4,6 +4,7 @@ import LambdaSupport
 import Testing
 
 @testable import OCIImage
+import ExternalToolSupport
 
 /// The layer's bytes as Python's `tarfile`/`gzip` and libarchive's `bsdtar` read them: every
 /// field that could carry the machine, the user or the time is pinned.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import OCIImage
+import ExternalToolSupport
 
 /// Reading back: index -> manifest -> config, every blob verified, and the refusals a damaged or
 /// multi-architecture image gets.

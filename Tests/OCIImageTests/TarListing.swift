@@ -1,4 +1,5 @@
 import Foundation
+import ExternalToolSupport
 
 /// What Python's `tarfile` and `gzip` see in a layer blob or an image.tar: every member with its
 /// pax records, the gzip header fields, and digests of both forms.

@@ -1,49 +1,60 @@
 import Foundation
 import LambdaSupport
 
-/// The temporary file a zip is written to, next to its destination (`.<name>.tmp-<random>`), then
-/// either renamed into place (`commit`) or removed (`discard`), so an existing destination is never
-/// seen half-written and a failure leaves nothing behind.
+/// A file written under a temporary name next to its destination (`.<name>.tmp-<random>`), then
+/// either renamed into place (`commit`) or removed (`discard`, also on `deinit`), so an existing
+/// destination is never seen half-written and a failure leaves nothing behind.
 ///
 /// Writes are buffered (1 MiB) and counted: `position` is the offset of the next byte, which the
-/// stream uses to know where each header starts.
-final class ZipOutputFile {
-    let temporaryPath: String
+/// zip stream uses to know where each header starts. With `hashing`, every byte is also hashed as
+/// it is appended (`finalizeDigest`), so a digest costs no second read; without it, `sha256()`
+/// reads the file back (the zip writer patches bytes after writing them, so it hashes at the end).
+///
+/// Public because OCIImage writes its layers, image.tar and unpacked blobs through it: one
+/// implementation of the temporary-name, buffering and rename logic for both formats. Failures
+/// are `ArchiverError.fileSystem`; OCIImage maps them to its own `OCIImageError.fileSystem`.
+public final class AtomicOutputFile {
+    public let temporaryPath: String
     private var descriptor: Int32
     private let buffer: UnsafeMutableRawBufferPointer
     private var buffered = 0
-    private var parkedError: (any Error)?
+    private let hasher: SHA256Hasher?
     private var committed = false
 
     /// Bytes accepted so far: the offset the next byte will have in the file.
-    private(set) var position: Int64 = 0
+    public private(set) var position: Int64 = 0
 
     static let bufferSize = 1 << 20
 
-    private init(temporaryPath: String, descriptor: Int32) {
+    private init(temporaryPath: String, descriptor: Int32, hashing: Bool) {
         self.temporaryPath = temporaryPath
         self.descriptor = descriptor
         self.buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
+        self.hasher = hashing ? SHA256Hasher() : nil
     }
 
     deinit {
-        if descriptor >= 0 { _ = close(descriptor) }
+        discard()
         buffer.deallocate()
     }
 
-    static func createTemporary(for destination: String) throws -> ZipOutputFile {
+    /// Creates the temporary file for `destination`. `noun` words the error for a destination
+    /// without a file name ("write a \(noun) to ..."); `hashing` turns on `finalizeDigest`.
+    public static func createTemporary(for destination: String, noun: String = "file", hashing: Bool = false) throws
+        -> AtomicOutputFile
+    {
         let slash = destination.lastIndex(of: "/")
         let directory = slash.map { String(destination[...$0]) } ?? ""
         let name = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
         guard !name.isEmpty, name != ".", name != ".." else {
-            throw ArchiverError.fileSystem(operation: "write a zip to", path: destination, errno: EISDIR)
+            throw ArchiverError.fileSystem(operation: "write a \(noun) to", path: destination, errno: EISDIR)
         }
         while true {
             let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
             let candidate = "\(directory).\(name).tmp-\(suffix)"
             let descriptor = open(candidate, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if descriptor >= 0 {
-                return ZipOutputFile(temporaryPath: candidate, descriptor: descriptor)
+                return AtomicOutputFile(temporaryPath: candidate, descriptor: descriptor, hashing: hashing)
             }
             guard errno == EEXIST else {
                 throw ArchiverError.fileSystem(operation: "create the temporary file", path: candidate, errno: errno)
@@ -51,7 +62,8 @@ final class ZipOutputFile {
         }
     }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher?.update(bytes)
         if buffered + bytes.count > buffer.count {
             try flush()
         }
@@ -64,20 +76,21 @@ final class ZipOutputFile {
         position += Int64(bytes.count)
     }
 
+    public func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
     func flush() throws {
         guard buffered > 0 else { return }
         try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<buffered]))
         buffered = 0
     }
 
-    /// Keeps an error raised inside a C callback until the caller can throw it.
-    func park(_ error: any Error) {
-        if parkedError == nil { parkedError = error }
-    }
-
-    func takePendingError() -> (any Error)? {
-        defer { parkedError = nil }
-        return parkedError
+    /// The SHA-256 of every byte appended, for a file created with `hashing`; call once, when the
+    /// content is complete.
+    public func finalizeDigest() -> [UInt8] {
+        guard let hasher else { preconditionFailure("finalizeDigest on a file created without hashing") }
+        return hasher.finalize()
     }
 
     /// Reads `count` bytes at `offset` of the flushed file.
@@ -120,7 +133,7 @@ final class ZipOutputFile {
     }
 
     /// Closes the file and renames it over `destination` (atomic on one file system).
-    func commit(to destination: String) throws {
+    public func commit(to destination: String) throws {
         try flush()
         let result = close(descriptor)
         descriptor = -1
@@ -133,23 +146,27 @@ final class ZipOutputFile {
         committed = true
     }
 
-    /// Closes and removes the temporary file; used on every failure path.
-    func discard() {
+    /// Closes and removes the temporary file; every failure path ends here (and `deinit` does too).
+    public func discard() {
         if descriptor >= 0 {
             _ = close(descriptor)
             descriptor = -1
         }
         buffered = 0
-        if !committed { _ = unlink(temporaryPath) }
+        if !committed {
+            _ = unlink(temporaryPath)
+            committed = true
+        }
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        guard descriptor >= 0 else {
+        guard descriptor >= 0, let base = bytes.baseAddress else {
+            if bytes.isEmpty { return }
             throw ArchiverError.fileSystem(operation: "write", path: temporaryPath, errno: EBADF)
         }
         var offset = 0
         while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw ArchiverError.fileSystem(operation: "write", path: temporaryPath, errno: errno)

@@ -1,34 +1,36 @@
 import Foundation
-import Testing
+public import Testing
 
 extension Trait where Self == ConditionTrait {
     /// Skips a test, naming what is missing, unless every tool is installed.
-    static func requires(_ tools: String...) -> Self {
+    public static func requires(_ tools: String...) -> Self {
         let missing = tools.filter { !ExternalTool.isAvailable($0) }
         return .enabled(if: missing.isEmpty, Comment(rawValue: "not installed: \(missing.joined(separator: ", "))"))
     }
 }
 
 /// Runs an installed tool with an argument array (never a shell string) and returns its output.
-/// Output goes to files, so a chatty tool never blocks on a full pipe. (Not LambdaTestSupport's
-/// `TestCommand`: that target brings SwiftNIO into a build that needs nothing of it.)
-enum ExternalTool {
-    struct Failure: Error, CustomStringConvertible {
-        let command: [String]
-        let status: Int32
-        let errors: String
-        var description: String { "\(command.joined(separator: " ")) exited with \(status): \(errors)" }
+/// Output goes to files, so a chatty tool never blocks on a full pipe.
+///
+/// Its own target, shared by ArchiverTests and OCIImageTests (which each had a copy), and not part
+/// of LambdaTestSupport: that target brings SwiftNIO into builds that need nothing of it.
+public enum ExternalTool {
+    public struct Failure: Error, CustomStringConvertible {
+        public let command: [String]
+        public let status: Int32
+        public let errors: String
+        public var description: String { "\(command.joined(separator: " ")) exited with \(status): \(errors)" }
     }
 
-    static func path(of name: String) -> String? {
+    public static func path(of name: String) -> String? {
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func isAvailable(_ name: String) -> Bool { path(of: name) != nil }
+    public static func isAvailable(_ name: String) -> Bool { path(of: name) != nil }
 
     @discardableResult
-    static func run(_ name: String, _ arguments: [String], environment overrides: [String: String] = [:]) throws
+    public static func run(_ name: String, _ arguments: [String], environment overrides: [String: String] = [:]) throws
         -> String
     {
         guard let executable = path(of: name) else {
@@ -62,39 +64,7 @@ enum ExternalTool {
 
     /// Runs a Python script (`python3 -c`) with arguments.
     @discardableResult
-    static func python(_ script: String, _ arguments: [String]) throws -> String {
+    public static func python(_ script: String, _ arguments: [String]) throws -> String {
         try run("python3", ["-c", script] + arguments)
-    }
-}
-
-/// A fresh directory of the test's own in the temporary directory.
-struct Scratch {
-    let root: String
-
-    init(_ name: String = "oci") throws {
-        root =
-            FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    func path(_ relative: String) -> String { root + "/" + relative }
-
-    func directory(_ relative: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true)
-        return path(relative)
-    }
-
-    @discardableResult
-    func file(_ relative: String, _ text: String, mode: Int = 0o644) throws -> String {
-        let target = path(relative)
-        try FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
-        return target
-    }
-
-    func bytes(_ relative: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(relative))))
     }
 }
