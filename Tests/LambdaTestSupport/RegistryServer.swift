@@ -53,7 +53,11 @@ public final class RegistryServer: Sendable {
     public static func with<T>(_ options: Options = Options(), _ body: (RegistryServer) async throws -> T) async throws
         -> T
     {
-        let server = try await start(options)
+        try await stopping(try await start(options), after: body)
+    }
+
+    /// `body` with `server`, which is stopped afterwards on every path.
+    private static func stopping<T>(_ server: RegistryServer, after body: (RegistryServer) async throws -> T) async throws -> T {
         do {
             let result = try await body(server)
             await server.stop()
@@ -144,14 +148,7 @@ public final class RegistryServer: Sendable {
         let front = try await startFront(upstream: nil, login: nil, directory: directory, answer: status)
         let server = RegistryServer(
             registryPort: front.port, port: front.port, directory: directory, processes: [front.process])
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        return try await stopping(server, after: body)
     }
 
     static func startFront(
