@@ -33,7 +33,7 @@ enum ContainerImage {
         var prepared = PreparedArtifacts(
             function: function, taskRoot: FileSystem.parent(of: source), optRoot: lambdaDirectory,
             extensions: extensions.map { ($0, "\(lambdaDirectory)/extensions/\($0)") })
-        prepared.launch = .container(cli: executable, image: reference)
+        prepared.launch = .container(cli: executable, image: reference, environment: environment)
         return prepared
     }
 

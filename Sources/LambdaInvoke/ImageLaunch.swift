@@ -10,8 +10,10 @@ public import OCIImage
 public enum FunctionLaunch: Sendable, Equatable {
     case direct
     case image(ImageLaunch)
-    /// `--container-cli`: the image loaded into that engine, run on the host's network.
-    case container(cli: String, image: String)
+    /// `--container-cli`: the image loaded into that engine, run on the host's network; the
+    /// engine itself runs with swift-lambda's own variables (its configuration: CONTAINERS_CONF,
+    /// DOCKER_HOST), as injected by the context.
+    case container(cli: String, image: String, environment: [String: String])
 }
 
 /// An image unpacked into a directory and started with no container engine: the entrypoint is
@@ -111,12 +113,10 @@ extension PreparedArtifacts {
         case .image(let image):
             let (executable, arguments) = image.command
             return (executable, arguments, image.environment.merging(variables) { $1 }, image.workingDirectory)
-        case .container(let cli, let reference):
+        case .container(let cli, let reference, let environment):
             let hostPaths: Set<String> = ["LAMBDA_TASK_ROOT", "LD_LIBRARY_PATH", "PATH", "HOME"]
             let passed = variables.filter { !hostPaths.contains($0.key) }.sorted { $0.key < $1.key }
             let arguments = ["run", "--rm", "--network", "host"] + passed.flatMap { ["--env", "\($0.key)=\($0.value)"] } + [reference]
-            // The engine runs with this process's own variables (its configuration: CONTAINERS_CONF, DOCKER_HOST).
-            let environment = ProcessInfo.processInfo.environment
             return (cli, arguments, environment, taskRoot)
         }
     }

@@ -29,6 +29,16 @@ enum ImageFixture {
         }
     }
 
+    /// The closure and `program` (as `/name`) alone in an empty root, run there with chroot and
+    /// the closure's `LD_LIBRARY_PATH`: proof the closure is complete. The root is removed after.
+    static func runChrooted(_ closure: ImageClosure, program: String, as name: String) throws -> (status: Int32, output: String) {
+        let root = try temporaryDirectory("image-root")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try materialise(closure.entries, in: root)
+        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/\(name)")
+        return try run("/usr/sbin/chroot", [root, "/\(name)"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+    }
+
     /// Runs a command with exactly `environment`; its status and standard output.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, output: String
@@ -113,12 +123,7 @@ enum ImageFixture {
         #expect(closure.fileBytes > 1_000_000)
 
         // Complete: the closure and the program alone run in an empty root.
-        let root = try ImageFixture.temporaryDirectory("image-cxx")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try ImageFixture.materialise(closure.entries, in: root)
-        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/prog")
-        let ran = try ImageFixture.run(
-            "/usr/sbin/chroot", [root, "/prog"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        let ran = try ImageFixture.runChrooted(closure, program: program, as: "prog")
         #expect(ran.status == 0 && ran.output == "closure 4\n", "\(ran.output)")
     }
 
@@ -136,13 +141,8 @@ enum ImageFixture {
         )
         #expect(ImageFixture.sources(closure) == (try ImageFixture.hostLoaded(executable)))
 
-        let root = try ImageFixture.temporaryDirectory("image-runpath")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try ImageFixture.materialise(closure.entries, in: root)
-        try FileManager.default.copyItem(atPath: executable, toPath: "\(root)/bootstrap")
         // outer() + sqrt(argc) = 42 + 1; found inside the image through LD_LIBRARY_PATH alone.
-        let ran = try ImageFixture.run(
-            "/usr/sbin/chroot", [root, "/bootstrap"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        let ran = try ImageFixture.runChrooted(closure, program: executable, as: "bootstrap")
         #expect(ran.status == 43, "\(ran.output)")
     }
 
@@ -161,12 +161,7 @@ enum ImageFixture {
             Set(closure.objects.values.compactMap(\.soname)).isSuperset(of: [
                 "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
             ]))
-        let root = try ImageFixture.temporaryDirectory("image-swift-root")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try ImageFixture.materialise(closure.entries, in: root)
-        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/bootstrap")
-        let ran = try ImageFixture.run(
-            "/usr/sbin/chroot", [root, "/bootstrap"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        let ran = try ImageFixture.runChrooted(closure, program: program, as: "bootstrap")
         #expect(ran.status == 0 && ran.output == "hello from swift 42\n", "\(ran.output)")
     }
 
@@ -193,12 +188,7 @@ enum ImageFixture {
             })
         #expect(closure.libraryDirectories == ["/lib/x86_64-linux-gnu"])
 
-        let root = try ImageFixture.temporaryDirectory("image-sysroot-root")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try ImageFixture.materialise(closure.entries, in: root)
-        try FileManager.default.copyItem(atPath: program, toPath: "\(root)/prog")
-        let ran = try ImageFixture.run(
-            "/usr/sbin/chroot", [root, "/prog"], environment: ["LD_LIBRARY_PATH": closure.libraryPath])
+        let ran = try ImageFixture.runChrooted(closure, program: program, as: "prog")
         #expect(ran.status == 0 && ran.output == "closure 4\n", "\(ran.output)")
     }
 
