@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    /// SwiftPM re-plans a build when any variable differs, so a child never sees the shell's
+    /// bookkeeping, and its `PWD` is where it starts, whichever directory swift-lambda ran in.
+    @Test func childrenGetTheSameVariablesFromAnyDirectory() async throws {
+        let inherited = ["OLDPWD": "/somewhere", "_": "/usr/bin/swift-lambda", "SHLVL": "3", "PWD": "/home/me", "PATH": "/bin", "CC": "clang"]
+        #expect(ChildEnvironment.stable(inherited, workingDirectory: "/work/pkg") == ["PWD": "/work/pkg", "PATH": "/bin", "CC": "clang"])
+        #expect(ChildEnvironment.stable(inherited, workingDirectory: nil) == ["PWD": "/home/me", "PATH": "/bin", "CC": "clang"])
+        #expect(ChildEnvironment.stable(inherited, workingDirectory: "relative")["PWD"] == "/home/me")
+
+        let printed = try await runner.capture(Invocation(executable: "env", workingDirectory: "/tmp")).standardOutputText
+        let names = Set(printed.split(separator: "\n").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        #expect(names.isDisjoint(with: ChildEnvironment.shellBookkeeping), "\(printed)")
+        #expect(printed.split(separator: "\n").contains("PWD=/tmp"), "\(printed)")
+    }
+
     @Test func cancellingStopsTheChild() async throws {
         let task = Task { try await runner.stream(Invocation(executable: "sleep", arguments: ["600"]), to: .standardError) }
         try await Task.sleep(for: .milliseconds(200))
