@@ -169,27 +169,34 @@ public enum AffectedError: Error, Sendable, Equatable, CustomStringConvertible {
 enum GitChanges {
     /// Absolute paths of the files that differ between `revision` and the working tree, and of
     /// the untracked files git does not ignore.
+    ///
+    /// The four questions are asked at once (each is mostly a process start, so in sequence they
+    /// were a quarter of what an affected build adds to its `swift build`), and their failures are
+    /// read in the order the questions depend on each other: not a repository, then an unknown
+    /// revision, then a failing diff.
     static func since(_ revision: String, in directory: String, runner: any ProcessRunning) async throws -> [String] {
-        func git(_ arguments: [String]) async throws -> String {
-            try await runner.capture(Invocation(executable: "git", arguments: ["-C", directory] + arguments)).standardOutputText
+        @Sendable func git(_ arguments: [String]) async -> Result<String, any Error> {
+            do {
+                return .success(try await runner.capture(
+                    Invocation(executable: "git", arguments: ["-C", directory] + arguments)).standardOutputText)
+            } catch {
+                return .failure(error)
+            }
         }
+        async let prefixQuery = git(["rev-parse", "--show-prefix"])
+        async let revisionQuery = git(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])
+        async let changedQuery = git(["diff", "--name-only", "-z", "--no-renames", revision, "--"])
+        async let untrackedQuery = git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name", ":/"])
+        let (prefixResult, revisionResult, changedResult, untrackedResult) =
+            await (prefixQuery, revisionQuery, changedQuery, untrackedQuery)
         // The top as the package's paths spell it (git prints it with symbolic links resolved).
-        let top: String
+        guard case .success(let prefix) = prefixResult else { throw AffectedError.notAGitRepository(path: directory) }
+        let depth = prefix.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "/").count
+        let top = FileSystem.absolute(Array(repeating: "..", count: depth).joined(separator: "/"), relativeTo: directory)
+        guard case .success = revisionResult else { throw AffectedError.unknownRevision(revision, path: top) }
         do {
-            let prefix = try await git(["rev-parse", "--show-prefix"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            let depth = prefix.split(separator: "/").count
-            top = FileSystem.absolute(Array(repeating: "..", count: depth).joined(separator: "/"), relativeTo: directory)
-        } catch {
-            throw AffectedError.notAGitRepository(path: directory)
-        }
-        do {
-            _ = try await git(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])
-        } catch {
-            throw AffectedError.unknownRevision(revision, path: top)
-        }
-        do {
-            let changed = try await git(["diff", "--name-only", "-z", "--no-renames", revision, "--"])
-            let untracked = try await git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name", ":/"])
+            let changed = try changedResult.get()
+            let untracked = try untrackedResult.get()
             return (changed + untracked).split(separator: "\0").map { "\(top)/\($0)" }
         } catch let failure as ProcessError {
             throw AffectedError.gitFailed(command: "git diff \(revision)", message: "\(failure)")
