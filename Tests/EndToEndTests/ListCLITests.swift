@@ -134,8 +134,8 @@ import Testing
             ("services/orders/Sources/Shared/Shared.swift", ["orders", "refunds"]),
             ("services/orders/Sources/Shared/Resources/rates.json", ["orders", "refunds"]),
             ("services/orders/Package.swift", ["orders", "refunds"]),
-            // (Package.resolved is checked in AffectedFunctionsTests: SwiftPM deletes one with no
-            // remote pins, and this offline fixture has none.)
+            // (Package.resolved: aChangedPackageResolvedAffectsItsMembersFunctions, which gives the
+            // member a remote pin; SwiftPM deletes a Package.resolved that has none.)
             ("services/users/swift-lambda.toml", ["notifier", "users"]),
             ("libs/common/Sources/CommonKit/CommonKit.swift", ["users"]),
             ("libs/common/Sources/CommonKit/New.swift", ["users"]),
@@ -162,6 +162,41 @@ import Testing
         try Self.git(["-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "refunds"], in: root)
         #expect(try affected(in: root) == [])
         #expect(try affected(since: "HEAD~1", in: root) == ["refunds"])
+    }
+
+    /// A member's `Package.resolved` is one of its inputs. The member gets a dependency from the
+    /// package mirror (declared, used by no target, so nothing more is compiled) and so a real pin;
+    /// the resolved file is committed (`add -f`: git here ignores the name), then changed.
+    @Test func aChangedPackageResolvedAffectsItsMembersFunctions() throws {
+        let root = try Self.monorepo()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let orders = "\(root)/services/orders"
+        let manifest = try String(contentsOfFile: "\(orders)/Package.swift", encoding: .utf8)
+        try manifest.replacingOccurrences(
+            of: "    targets: [",
+            with: "    dependencies: [.package(url: \"https://github.com/apple/swift-system\", exact: \"1.8.1\")],\n    targets: [")
+            .write(toFile: "\(orders)/Package.swift", atomically: true, encoding: .utf8)
+        let resolve = try Harness.runProcess("/usr/bin/env", ["swift", "package", "resolve"], in: orders)
+        try #require(resolve.status == 0, "\(resolve.standardError)")
+        let resolved = "\(orders)/Package.resolved"
+        let pinned = try String(contentsOfFile: resolved, encoding: .utf8)
+        try #require(pinned.contains("swift-system"), "\(pinned)")
+        try Self.git(["add", "-f", "services/orders/Package.resolved"], in: root)
+        try Self.git(["-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "pin"], in: root)
+        // Listing describes the member again; that must not rewrite the pins it reads.
+        #expect(try affected(in: root) == [])
+        #expect(try String(contentsOfFile: resolved, encoding: .utf8) == pinned)
+
+        // The same pins, written out differently (as another SwiftPM version may): still a change.
+        try (pinned + "\n").write(toFile: resolved, atomically: true, encoding: .utf8)
+        #expect(try affected(in: root) == ["orders", "refunds"])
+        try Self.git(["-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "repin"], in: root)
+        #expect(try affected(in: root) == [])
+        #expect(try affected(since: "HEAD~1", in: root) == ["orders", "refunds"])
+        // build selects the same two (a dry run: the selection is the same code as list's).
+        let build = try Harness.run(["build", "--affected-since", "HEAD~1", "--dry-run"], in: root)
+        #expect(build.status == 0, "\(build.standardError)")
+        #expect(build.standardError.contains("Affected by the changes since HEAD~1: orders, refunds\n"), "\(build.standardError)")
     }
 
     @Test func anUnknownRevisionOrNoRepositoryIsOneLine() throws {
