@@ -83,28 +83,41 @@ extension BuildWorkflow {
         let fingerprints = Dictionary(uniqueKeysWithValues: artifacts.map {
             ($0.product, UpToDate.fingerprint($0, zipOptions: zipOptions, compilerArguments: input.passThrough.compilerArguments))
         })
-        // An artifact whose inputs did not change since the last run is taken as it is on disk.
-        // An image is always made again: what it holds (system libraries, CA bundle) is not fingerprinted.
-        var staged: [StagedArtifact] = artifacts.filter { $0.image == nil }.compactMap { artifact in
-            state.current(artifact, fingerprint: fingerprints[artifact.product] ?? "")
-                .map { StagedArtifact(upToDate: artifact, record: $0) }
+        // An artifact whose inputs did not change since the last run is taken as it is on disk;
+        // an image also needs what its system layer holds unchanged (`ImageStep.Plan`), and is
+        // checked again from that plan, as other artifacts are checked where they lie.
+        var imageReports: [String: ReadinessReport] = [:]
+        var writtenImages: [String: WrittenImage] = [:]
+        var imageFingerprints: [String: String] = [:]
+        var staged: [StagedArtifact] = artifacts.compactMap { artifact in
+            guard let record = state.current(artifact, fingerprint: fingerprints[artifact.product] ?? "") else { return nil }
+            let item = StagedArtifact(upToDate: artifact, record: record)
+            guard let path = artifact.image else { return item }
+            guard let images, let written = record.image,
+                let plan = try? images.plan(artifact, executablePath: artifact.executable, unzippedBytes: record.unzippedBytes),
+                plan.fingerprint == written.fingerprint
+            else { return nil }
+            imageReports[artifact.product] = plan.report
+            imageFingerprints[artifact.product] = plan.fingerprint
+            writtenImages[artifact.product] = WrittenImage(
+                path: path, reference: written.reference, manifestDigest: written.manifestDigest,
+                compressedSize: written.compressedSize, uncompressedSize: written.uncompressedSize)
+            return item
         }
         let unchanged = Set(staged.map(\.artifact.product))
         if input.verbose, !unchanged.isEmpty {
             context.console.progress("Up to date, not rewritten: \(unchanged.sorted().joined(separator: ", "))")
         }
-        var imageReports: [String: ReadinessReport] = [:]
-        var writtenImages: [String: WrittenImage] = [:]
         let skipChecks = readiness.skipChecks
         do {
-            try await withThrowingTaskGroup(of: (StagedArtifact, ReadinessReport?, WrittenImage?).self) { group in
+            try await withThrowingTaskGroup(of: (StagedArtifact, ReadinessReport?, WrittenImage?, String?).self) { group in
                 for artifact in artifacts where !unchanged.contains(artifact.product) {
                     group.addTask {
                         var item = try await stage(artifact, toolchain: toolchain, zipOptions: zipOptions)
-                        guard artifact.image != nil, let images else { return (item, nil, nil) }
+                        guard artifact.image != nil, let images else { return (item, nil, nil, nil) }
                         do {
-                            let (report, image) = try images.stage(&item, skipChecks: skipChecks)
-                            return (item, report, image)
+                            let (report, image, fingerprint) = try images.stage(&item, skipChecks: skipChecks)
+                            return (item, report, image, fingerprint)
                         } catch {
                             item.discard()
                             throw error
@@ -113,9 +126,10 @@ extension BuildWorkflow {
                 }
                 var done = 0
                 let total = artifacts.count - unchanged.count
-                for try await (artifact, report, image) in group {
+                for try await (artifact, report, image, fingerprint) in group {
                     imageReports[artifact.artifact.product] = report
                     writtenImages[artifact.artifact.product] = image
+                    imageFingerprints[artifact.artifact.product] = fingerprint
                     staged.append(artifact)
                     done += 1
                     context.console.status("Packaging \(done)/\(total): \(artifact.artifact.product)")
@@ -160,10 +174,18 @@ extension BuildWorkflow {
                 throw error
             }
         }
-        for item in staged where !unchanged.contains(item.artifact.product) && item.artifact.image == nil {
-            state.record(
-                item.artifact, fingerprint: fingerprints[item.artifact.product] ?? "", zip: item.zip,
-                unzippedBytes: item.unzippedBytes)
+        for item in staged where !unchanged.contains(item.artifact.product) {
+            let product = item.artifact.product
+            let image = writtenImages[product].flatMap { written in
+                imageFingerprints[product].map { fingerprint in
+                    UpToDate.ImageRecord(
+                        fingerprint: fingerprint, reference: written.reference, manifestDigest: written.manifestDigest,
+                        compressedSize: written.compressedSize, uncompressedSize: written.uncompressedSize)
+                }
+            }
+            // An image that was not written (its checks failed, skipped) is made again next time.
+            if item.artifact.image != nil, image == nil { continue }
+            state.record(item.artifact, fingerprint: fingerprints[product] ?? "", zip: item.zip, unzippedBytes: item.unzippedBytes, image: image)
         }
         state.save()
         // The committed executable is the staged one renamed: its ELF data read for the checks serves here.

@@ -55,38 +55,70 @@ struct ImageStep: Sendable {
     /// `name:tag`: OCI references are lower case.
     func reference(for product: String) -> String { "\(product.lowercased()):\(settings.tag)" }
 
-    /// Checks the image `staged` would make and, when it passes (or checks are skipped), stages
-    /// `image.tar` with the artifact. Returns the report, and the image when one was staged.
-    func stage(_ staged: inout StagedArtifact, skipChecks: Bool) throws -> (report: ReadinessReport, image: WrittenImage?) {
-        let artifact = staged.artifact
-        guard let destination = artifact.image else { throw BuildError.imageNotPlanned(product: artifact.product) }
-        let executable = try ELFFile(contentsOf: staged.stagedExecutable)
-        let dynamic = executable.interpreter != nil || !executable.needed.isEmpty
-        let closure =
-            dynamic
-            ? try ImageClosure.resolve(
-                executable: executable, at: "/var/task/\(artifact.layout.executable)", root: root.get(), architecture: architecture)
-            : .empty
+    /// What an image of `artifact`, whose bootstrap is at `executablePath`, is made of: the
+    /// system layer's entries, its check, and a fingerprint of everything that goes into it
+    /// beyond the artifact's own inputs (each library of the closure and the CA bundle by
+    /// stamp, the root, the tag, the layers' options), so an image whose fingerprint and
+    /// artifact are as the last run's is not written again.
+    struct Plan {
+        var closure: ImageClosure
+        var system: [LayerEntry]
+        var report: ReadinessReport
+        var fingerprint: String
+    }
 
+    func plan(_ artifact: PlannedArtifact, executablePath: String, unzippedBytes: Int64) throws -> Plan {
+        let executable = try ELFFile(contentsOf: executablePath)
+        let dynamic = executable.interpreter != nil || !executable.needed.isEmpty
+        let rootPath = dynamic ? try root.get() : nil
+        let closure =
+            if let rootPath {
+                try ImageClosure.resolve(
+                    executable: executable, at: "/var/task/\(artifact.layout.executable)", root: rootPath, architecture: architecture)
+            } else {
+                ImageClosure.empty
+            }
+        let hasher = SHA256Hasher()
+        func add(_ text: String) { hasher.update(text + "\n") }
+        add("swift-lambda image v1 \(reference(for: artifact.product)) \(architecture) \(options) root \(rootPath ?? "none")")
         var system = closure.entries.map(Self.layerEntry)
         var systemBytes = closure.fileBytes
+        for entry in closure.entries {
+            switch entry.kind {
+            case .file(let source): add("file \(entry.path) \(source) \(FileSystem.stamp(of: source) ?? "missing")")
+            case .directory: add("directory \(entry.path)")
+            case .symlink(let target): add("symlink \(entry.path) \(target)")
+            }
+        }
         if settings.caCertificates {
             guard FileSystem.kind(of: caBundle, followingSymlinks: true) == .file else {
                 throw BuildError.caBundleMissing(path: caBundle)
             }
             system.append(.file(String(caBundle.dropFirst()), source: caBundle))
             systemBytes += (try? FileSystem.size(of: caBundle)) ?? 0
+            add("ca \(caBundle) \(FileSystem.stamp(of: caBundle, followingSymlinks: true) ?? "missing")")
         }
         system.append(.directory("tmp", mode: 0o1777))
+        let facts = ImageFacts(
+            closure: closure, executablePath: "/var/task/\(artifact.layout.executable)", executable: executable,
+            architecture: architecture, uncompressedBytes: systemBytes + unzippedBytes)
+        return Plan(
+            closure: closure, system: system, report: ImageReadiness.evaluate(facts, architecture: architecture),
+            fingerprint: ContentKey.hex(hasher.finalize()))
+    }
+
+    /// Checks the image `staged` would make and, when it passes (or checks are skipped), stages
+    /// `image.tar` with the artifact. Returns the report, and the image when one was staged.
+    func stage(_ staged: inout StagedArtifact, skipChecks: Bool) throws
+        -> (report: ReadinessReport, image: WrittenImage?, fingerprint: String)
+    {
+        let artifact = staged.artifact
+        guard let destination = artifact.image else { throw BuildError.imageNotPlanned(product: artifact.product) }
+        let plan = try plan(artifact, executablePath: staged.stagedExecutable, unzippedBytes: staged.unzippedBytes)
+        guard plan.report.passed || skipChecks else { return (plan.report, nil, plan.fingerprint) }
         let contents = try ArtifactContents.resolve(
             artifact, executableSource: staged.stagedExecutable, currentDirectory: currentDirectory)
         let function = contents.zipEntries(for: artifact, layout: artifact.layout).map { LayerEntry($0, under: "var/task") }
-
-        let facts = ImageFacts(
-            closure: closure, executablePath: "/var/task/\(artifact.layout.executable)", executable: executable,
-            architecture: architecture, uncompressedBytes: systemBytes + staged.unzippedBytes)
-        let report = ImageReadiness.evaluate(facts, architecture: architecture)
-        guard report.passed || skipChecks else { return (report, nil) }
 
         // The layers are written beside the image's staged name and removed once it holds them.
         let location = try staged.stageFile(destination)
@@ -94,19 +126,19 @@ struct ImageStep: Sendable {
         try FileSystem.prepareWritableDirectory(scratch)
         defer { try? FileSystem.removeItem(scratch) }
         let layers = [
-            try LayerWriter.write(system, to: "\(scratch)/system.tar.gz", options: options),
+            try LayerWriter.write(plan.system, to: "\(scratch)/system.tar.gz", options: options),
             try LayerWriter.write(function, to: "\(scratch)/function.tar.gz", options: options),
         ]
         let config = ContainerConfig(
             entrypoint: ["/var/task/\(artifact.layout.executable)"], workingDir: "/var/task",
-            env: Self.environment(libraryDirectories: closure.libraryDirectories))
+            env: Self.environment(libraryDirectories: plan.closure.libraryDirectories))
         let summary = try OCIArchiveWriter.write(
             layers: layers, architecture: architecture == .x86_64 ? .amd64 : .arm64, config: config,
             reference: reference(for: artifact.product), to: location, options: options)
         let image = WrittenImage(
             path: destination, reference: summary.reference, manifestDigest: summary.manifestDigest.description,
             compressedSize: summary.compressedSize, uncompressedSize: summary.uncompressedSize)
-        return (report, image)
+        return (plan.report, image, plan.fingerprint)
     }
 
     static func layerEntry(_ entry: ImageEntry) -> LayerEntry {

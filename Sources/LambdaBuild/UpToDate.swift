@@ -19,6 +19,17 @@ struct UpToDate {
         var unzippedBytes: Int64
         var zipSize: Int64?
         var zipSHA256: String?
+        /// For `--output-format image`: the image as written, and the fingerprint of what its
+        /// system layer holds (`ImageStep.Plan`), which the artifact's own does not cover.
+        var image: ImageRecord?
+    }
+
+    struct ImageRecord: Codable, Equatable {
+        var fingerprint: String
+        var reference: String
+        var manifestDigest: String
+        var compressedSize: Int64
+        var uncompressedSize: Int64
     }
 
     var path: String
@@ -36,19 +47,22 @@ struct UpToDate {
     func current(_ artifact: PlannedArtifact, fingerprint: String) -> Record? {
         guard let record = records[artifact.product], record.fingerprint == fingerprint,
             record.outputs.allSatisfy({ FileSystem.stamp(of: $0.key) == $0.value }),
-            record.outputs.keys.contains(artifact.executable), artifact.zip.map({ record.outputs.keys.contains($0.path) }) ?? true
+            record.outputs.keys.contains(artifact.executable), artifact.zip.map({ record.outputs.keys.contains($0.path) }) ?? true,
+            artifact.image.map({ record.outputs.keys.contains($0) && record.image != nil }) ?? true
         else { return nil }
         return record
     }
 
-    mutating func record(_ artifact: PlannedArtifact, fingerprint: String, zip: ZipSummary?, unzippedBytes: Int64) {
+    mutating func record(
+        _ artifact: PlannedArtifact, fingerprint: String, zip: ZipSummary?, unzippedBytes: Int64, image: ImageRecord? = nil
+    ) {
         var outputs: [String: String] = [:]
-        for path in [artifact.executable] + [artifact.zip?.path].compactMap({ $0 }) {
+        for path in [artifact.executable] + [artifact.zip?.path, image == nil ? nil : artifact.image].compactMap({ $0 }) {
             outputs[path] = FileSystem.stamp(of: path)
         }
         records[artifact.product] = Record(
             fingerprint: fingerprint, outputs: outputs, unzippedBytes: unzippedBytes,
-            zipSize: zip?.size, zipSHA256: zip.map { Data($0.sha256).base64EncodedString() })
+            zipSize: zip?.size, zipSHA256: zip.map { Data($0.sha256).base64EncodedString() }, image: image)
     }
 
     /// Written under a temporary name and renamed, like every artifact.
