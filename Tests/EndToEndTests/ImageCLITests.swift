@@ -349,6 +349,46 @@ extension SharedExamplesSuites {
             #expect(!FileManager.default.fileExists(atPath: "\(root)/target/lambda/Hello"))
         }
 
+        /// An image whose inputs and system layer are as the last run left them is not written
+        /// again: the same file (inode and time), the same digest, checked again all the same.
+        /// Changing what the system layer holds (here: no CA bundle) writes it again. In a lambda
+        /// directory of its own, so the other tests' images are not touched.
+        @Test func anUnchangedImageIsNotWrittenAgain() async throws {
+            let built = try await built()
+            let directory = try Harness.temporaryDirectory(prefix: "image-up-to-date")
+            let build = ["build", "--release", "--output-format", "image", "--product", "echo", "--lambda-dir", directory, "--message-format", "json", "-v"]
+            func artifact(_ result: CLIResult) throws -> [String: Any] {
+                let line = try #require(result.standardOutput.split(separator: "\n").first { $0.contains(#""reason":"artifact""#) })
+                return try Self.json(String(line))
+            }
+            func digest(_ result: CLIResult) throws -> String? {
+                (try artifact(result)["image"] as? [String: Any])?["digest"] as? String
+            }
+            func stamp() throws -> [String] {
+                let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/echo/image.tar")
+                return ["\(attributes[.systemFileNumber] ?? "")", "\(attributes[.modificationDate] ?? "")"]
+            }
+            let first = try await Harness.runOffThePool(build, in: built.packageRoot)
+            try #require(first.status == 0, "\(first.standardError)")
+            #expect(!first.standardError.contains("Up to date"), "\(first.standardError)")
+            let written = try stamp()
+
+            let second = try await Harness.runOffThePool(build, in: built.packageRoot)
+            try #require(second.status == 0, "\(second.standardError)")
+            #expect(second.standardError.contains("Up to date, not rewritten: echo"), "\(second.standardError)")
+            let checks = try artifact(second)["checks"] as? [String: Any]
+            #expect(checks?["passed"] as? Bool == true && (checks?["libraries"] as? [Any])?.isEmpty == false, "\(second.standardOutput)")
+            #expect(try stamp() == written)
+            #expect(try digest(second) == digest(first))
+            #expect(try digest(first) == (try built.image("echo")["digest"] as? String))
+
+            let third = try await Harness.runOffThePool(build + ["--no-ca-certificates"], in: built.packageRoot)
+            try #require(third.status == 0, "\(third.standardError)")
+            #expect(!third.standardError.contains("Up to date"), "\(third.standardError)")
+            #expect(try stamp() != written)
+            #expect(try digest(third) != digest(first))
+        }
+
         /// The same commit in another directory, built from nothing: the same digests.
         @Test func anotherCheckoutBuildsTheSameImage() async throws {
             let built = try await built()
