@@ -1,7 +1,7 @@
 import Archiver
 import BuildPlanner
 import Foundation
-import LambdaSupport
+public import LambdaSupport
 
 /// Skipping artifacts whose bytes would not change. An artifact's
 /// fingerprint covers everything it is made of (the built binary, bundles,
@@ -86,19 +86,23 @@ struct UpToDate {
         add("zip \(zipOptions.modificationTime) \(zipOptions.compressionLevel)")
         add("binary \(FileSystem.stamp(of: artifact.sourceBinary) ?? "missing")")
         for source in artifact.bundles.map(\.source) + artifact.includes.map(\.source) {
-            addTree(source, into: hasher)
+            TreeStamps.add(source, into: hasher)
         }
         for library in artifact.libraries {
             if case .file(let source) = library.content { add("library \(source) \(FileSystem.stamp(of: source) ?? "missing")") }
         }
         return ContentKey.hex(hasher.finalize())
     }
+}
 
+/// A tree's stamps as one hash's input: what an artifact is made of for `UpToDate`, and what a
+/// function's written files are for `watch`, which keeps an environment whose files are unchanged.
+public enum TreeStamps {
     /// Every item under `path` with its stamp, in sorted order, walked as it is shipped
     /// (`IncludeTree`: links stamped as links, never entered, so a loop ends). A top-level
     /// symlink is stamped as the link and as what it names, since that is what is shipped.
     /// A tree that cannot be shipped fingerprints as its error: packaging raises it.
-    private static func addTree(_ path: String, into hasher: SHA256Hasher) {
+    public static func add(_ path: String, into hasher: SHA256Hasher) {
         hasher.update("\(path) \(FileSystem.stamp(of: path) ?? "missing")\n")
         if FileSystem.kind(of: path) == .symlink {
             hasher.update("\(path) -> \(FileSystem.stamp(of: path, followingSymlinks: true) ?? "missing")\n")

@@ -11,13 +11,20 @@ public struct PoolSettings: Sendable {
     public var timeout: Duration
     /// Environments of this function that may run at once (`--concurrency`).
     public var concurrency: Int
+    /// What the environments run, as written (`WatchWorkflow.signature`): equal after a rebuild,
+    /// and the warm environments are kept.
+    public var signature: String
 
-    public init(name: String, artifacts: PreparedArtifacts, overrides: [String: String], timeout: Duration, concurrency: Int) {
+    public init(
+        name: String, artifacts: PreparedArtifacts, overrides: [String: String], timeout: Duration, concurrency: Int,
+        signature: String = ""
+    ) {
         self.name = name
         self.artifacts = artifacts
         self.overrides = overrides
         self.timeout = timeout
         self.concurrency = concurrency
+        self.signature = signature
     }
 }
 

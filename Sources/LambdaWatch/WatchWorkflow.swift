@@ -119,11 +119,22 @@ public struct WatchWorkflow: Sendable {
                     do {
                         report = try await BuildWorkflow(input: buildInput(quiet: true), context: build).run()
                         let rebuilt = try poolSettings(report, project: try await Project.locate(
-                            packagePath: input.packagePath, configPath: nil, workspace: false, flags: buildFlags, context: build))
+                            packagePath: input.packagePath, configPath: nil, workspace: false, flags: buildFlags, context: build),
+                            keeping: settings)
                         let swap = clock.now
-                        for (name, pool) in pools { await pool.resume(replacingWith: rebuilt[name] ?? settings[name]) }
+                        var kept: [String] = []
+                        for (name, pool) in pools {
+                            // A function whose files, extensions and settings are as they were keeps its warm environments.
+                            if let new = rebuilt[name], let old = settings[name], !new.signature.isEmpty, new.signature == old.signature {
+                                kept.append(name)
+                                await pool.resume()
+                            } else {
+                                await pool.resume(replacingWith: rebuilt[name] ?? settings[name])
+                            }
+                        }
                         settings = rebuilt
-                        console.log("rebuilt in \((swap - began).secondsText) s, swapped in \((clock.now - swap).millisecondsText)")
+                        let warm = kept.isEmpty ? "" : " (unchanged, kept warm: \(kept.sorted().joined(separator: ", ")))"
+                        console.log("rebuilt in \((swap - began).secondsText) s, swapped in \((clock.now - swap).millisecondsText)\(warm)")
                         for name in Set(rebuilt.keys).subtracting(pools.keys).sorted() {
                             console.log("warning: \(name) is new; restart watch to serve it")
                         }
@@ -187,7 +198,11 @@ public struct WatchWorkflow: Sendable {
     }
 
     /// Each function the build wrote, with its artifacts, variables and timeout.
-    func poolSettings(_ report: BuildReport, project: Project) throws -> [String: PoolSettings] {
+    /// The pools' settings after a build. A function whose `signature` is that of its settings in
+    /// `keeping` keeps those (an image is then not unpacked again).
+    func poolSettings(_ report: BuildReport, project: Project, keeping previous: [String: PoolSettings] = [:]) throws
+        -> [String: PoolSettings]
+    {
         let functions = report.artifacts.filter { $0.kind == .function }.map(\.product)
         let extensions = report.artifacts.filter { $0.kind != .function }.map(\.product)
         guard !functions.isEmpty else { throw WatchError.nothingToServe(package: build.displayPath(project.root)) }
@@ -202,13 +217,37 @@ public struct WatchWorkflow: Sendable {
             let configured = try configuration.environment(for: name) ?? [:]
             let overrides = configured.merging(file) { $1 }.merging(flagged) { $1 }
             let seconds = configuration.value(of: .timeout, for: name)?.value.integer
+            let timeout = input.timeout ?? .seconds(seconds ?? 3)
+            let signature = Self.signature(
+                function: name, extensions: input.extensions, lambdaDirectory: project.lambdaDirectory, image: input.image,
+                overrides: overrides, timeout: timeout)
+            if let old = previous[name], old.signature == signature {
+                result[name] = old
+                continue
+            }
             let artifacts = try ArtifactLocator.prepare(
                 function: name, extensions: input.extensions, zip: false, lambdaDirectory: project.lambdaDirectory, image: input.image)
             result[name] = PoolSettings(
-                name: name, artifacts: artifacts, overrides: overrides,
-                timeout: input.timeout ?? .seconds(seconds ?? 3), concurrency: input.concurrency)
+                name: name, artifacts: artifacts, overrides: overrides, timeout: timeout, concurrency: input.concurrency,
+                signature: signature)
         }
         return result
+    }
+
+    /// What a function's environments run, as a hash: its written files (the function's
+    /// directory, or its `image.tar`) and its extensions' by stamp, which a build that found them
+    /// up to date leaves as they were, and its variables and timeout. A rebuild that changes none
+    /// of these keeps the function's warm environments.
+    static func signature(
+        function: String, extensions: [String], lambdaDirectory: String, image: Bool, overrides: [String: String],
+        timeout: Duration
+    ) -> String {
+        let hasher = SHA256Hasher()
+        hasher.update("watch v1 \(function) image \(image) timeout \(timeout)\n")
+        TreeStamps.add(image ? "\(lambdaDirectory)/\(function)/image.tar" : "\(lambdaDirectory)/\(function)", into: hasher)
+        for name in extensions { TreeStamps.add("\(lambdaDirectory)/extensions/\(name)", into: hasher) }
+        for key in overrides.keys.sorted() { hasher.update("env \(key)=\(overrides[key] ?? "")\n") }
+        return ContentKey.hex(hasher.finalize())
     }
 }
 
