@@ -36,6 +36,7 @@ import Glibc
         #expect(remote.status == 0, "\(remote.standardError)")
         #expect(remote.standardOutput == "[3]\n")
         let firstGreeter = try await latestPID(of: "greeter", in: watch)
+        let firstEcho = try await latestPID(of: "echo", in: watch)
         // The extension runs beside each environment and sees its invocations.
         _ = try await watch.waitForLine { $0.hasPrefix("[greeter] [audit-log] invoke ") }
         _ = try await watch.waitForLine { $0.hasPrefix("[echo] [audit-log] invoke ") }
@@ -46,6 +47,11 @@ import Glibc
         try await rebuilt(watch, count: 1)
         #expect(try await greet(port) == "Howdy, Ada!")
         #expect(watch.process.isRunning)
+        // The functions the edit did not touch keep their warm environments: no new cold start.
+        #expect(rebuildLines(watch).last?.hasSuffix("(unchanged, kept warm: echo, quotes)") == true, "\(watch.standardError)")
+        #expect(try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array("5".utf8)).text == "5")
+        #expect(try await latestPID(of: "echo", in: watch) == firstEcho)
+        #expect(!isGone(firstEcho))
         // The replaced environment's extension was told SHUTDOWN before it went.
         _ = try await watch.waitForLine { $0.hasPrefix("[greeter] [audit-log] shutdown (") }
 
@@ -63,6 +69,7 @@ import Glibc
 
         // A change to the runtime target both functions link replaces both environments.
         let echoBefore = try await latestPID(of: "echo", in: watch)
+        #expect(echoBefore == firstEcho)
         let runtime = "\(package)/Sources/LambdaRuntime/LambdaRuntime.swift"
         try (try String(contentsOfFile: runtime, encoding: .utf8) + "\n// edited by the test\n").write(toFile: runtime, atomically: false, encoding: .utf8)
         try await rebuilt(watch, count: 3)
@@ -84,10 +91,13 @@ import Glibc
         let batches = watch.standardError.split(separator: "\n").filter { $0.hasPrefix("changed: ") }
         #expect(batches.count == 5, "\(watch.standardError)")
         #expect(batches.last == "changed: Package.swift; rebuilding")
+        // A comment in the manifest links nothing anew: every function stays warm.
+        #expect(rebuildLines(watch).last?.hasSuffix("(unchanged, kept warm: echo, greeter, quotes)") == true, "\(watch.standardError)")
 
         // Ctrl-C stops every process watch started and exits 130.
         #expect(try await greet(port) == "Hi, Ada!")
-        let running = try await latestPID(of: "greeter", in: watch, other: thirdGreeter)
+        let running = try await latestPID(of: "greeter", in: watch)
+        #expect(running == thirdGreeter)
         #expect(!isGone(running))
         #expect(!processes(running: "\(package)/target/lambda/extensions/audit-log").isEmpty)
         #expect(try await watch.interrupt() == 130)
@@ -135,6 +145,10 @@ import Glibc
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(old), "\(path) has no \(old)")
         try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    private func rebuildLines(_ watch: BackgroundCLI) -> [Substring] {
+        watch.standardError.split(separator: "\n").filter { $0.hasPrefix("rebuilt in ") }
     }
 
     private func rebuilt(_ watch: BackgroundCLI, count: Int) async throws {
