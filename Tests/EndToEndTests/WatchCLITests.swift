@@ -43,12 +43,13 @@ import Glibc
 
         // A source edit is answered with the new code, with no restart of watch.
         let greeter = "\(package)/Sources/Greeter/main.swift"
+        var before = rebuildLines(watch).count
         try edit(greeter, "\"Hello, \\(request.name)!\"", "\"Howdy, \\(request.name)!\"")
-        try await rebuilt(watch, count: 1)
+        try await rebuilt(watch, count: before + 1)
         #expect(try await greet(port) == "Howdy, Ada!")
         #expect(watch.process.isRunning)
         // The functions the edit did not touch keep their warm environments: no new cold start.
-        #expect(rebuildLines(watch).last?.hasSuffix("(unchanged, kept warm: echo, quotes)") == true, "\(watch.standardError)")
+        #expect(rebuildLines(watch)[before].hasSuffix("(unchanged, kept warm: echo, quotes)"), "\(watch.standardError)")
         #expect(try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array("5".utf8)).text == "5")
         #expect(try await latestPID(of: "echo", in: watch) == firstEcho)
         #expect(!isGone(firstEcho))
@@ -62,8 +63,9 @@ import Glibc
         #expect(try await greet(port) == "Howdy, Ada!")
 
         // The fix is picked up.
+        before = rebuildLines(watch).count
         try edit(greeter, "\"Howdy, \\(notDefinedAnywhere)!\"", "\"Hi, \\(request.name)!\"")
-        try await rebuilt(watch, count: 2)
+        try await rebuilt(watch, count: before + 1)
         #expect(try await greet(port) == "Hi, Ada!")
         let secondGreeter = try await latestPID(of: "greeter", in: watch, other: firstGreeter)
 
@@ -71,8 +73,9 @@ import Glibc
         let echoBefore = try await latestPID(of: "echo", in: watch)
         #expect(echoBefore == firstEcho)
         let runtime = "\(package)/Sources/LambdaRuntime/LambdaRuntime.swift"
+        before = rebuildLines(watch).count
         try (try String(contentsOfFile: runtime, encoding: .utf8) + "\n// edited by the test\n").write(toFile: runtime, atomically: false, encoding: .utf8)
-        try await rebuilt(watch, count: 3)
+        try await rebuilt(watch, count: before + 1)
         #expect(try await greet(port) == "Hi, Ada!")
         #expect(try await RawHTTP.request("POST", "/2015-03-31/functions/echo/invocations", port: port, body: Array("7".utf8)).text == "7")
         _ = try await latestPID(of: "echo", in: watch, other: echoBefore)
@@ -87,12 +90,11 @@ import Glibc
         // Then a manifest edit: its batch names it alone, so the ignored changes made none.
         let manifest = "\(package)/Package.swift"
         try (try String(contentsOfFile: manifest, encoding: .utf8) + "\n// edited by the test\n").write(toFile: manifest, atomically: false, encoding: .utf8)
-        try await rebuilt(watch, count: 4)
+        let manifestRebuild = try await rebuilt(watch, afterBatch: "changed: Package.swift; rebuilding")
         let batches = watch.standardError.split(separator: "\n").filter { $0.hasPrefix("changed: ") }
-        #expect(batches.count == 5, "\(watch.standardError)")
-        #expect(batches.last == "changed: Package.swift; rebuilding")
+        #expect(!batches.contains { $0.contains(".hidden") || $0.contains("stray") }, "\(watch.standardError)")
         // A comment in the manifest links nothing anew: every function stays warm.
-        #expect(rebuildLines(watch).last?.hasSuffix("(unchanged, kept warm: echo, greeter, quotes)") == true, "\(watch.standardError)")
+        #expect(manifestRebuild.hasSuffix("(unchanged, kept warm: echo, greeter, quotes)"), "\(watch.standardError)")
 
         // Ctrl-C stops every process watch started and exits 130.
         #expect(try await greet(port) == "Hi, Ada!")
@@ -149,6 +151,24 @@ import Glibc
 
     private func rebuildLines(_ watch: BackgroundCLI) -> [Substring] {
         watch.standardError.split(separator: "\n").filter { $0.hasPrefix("rebuilt in ") }
+    }
+
+    /// The first rebuild line after the batch line `batch`. Counting rebuilds would not do: on a
+    /// loaded machine one in-place write (truncate, write, close) can arrive as two batches.
+    private func rebuilt(_ watch: BackgroundCLI, afterBatch batch: String) async throws -> Substring {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while true {
+            let lines = watch.standardError.split(separator: "\n")
+            if let index = lines.firstIndex(where: { $0 == batch }),
+                let line = lines[(index + 1)...].first(where: { $0.hasPrefix("rebuilt in ") })
+            {
+                return line
+            }
+            guard watch.process.isRunning, ContinuousClock.now < deadline else {
+                throw BackgroundFailure(description: "no rebuild after \(batch); stderr:\n\(watch.standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     private func rebuilt(_ watch: BackgroundCLI, count: Int) async throws {
