@@ -99,9 +99,7 @@ extension BuildWorkflow {
             else { return nil }
             imageReports[artifact.product] = plan.report
             imageFingerprints[artifact.product] = plan.fingerprint
-            writtenImages[artifact.product] = WrittenImage(
-                path: path, reference: written.reference, manifestDigest: written.manifestDigest,
-                compressedSize: written.compressedSize, uncompressedSize: written.uncompressedSize)
+            writtenImages[artifact.product] = written.written(at: path)
             return item
         }
         let unchanged = Set(staged.map(\.artifact.product))
@@ -177,13 +175,9 @@ extension BuildWorkflow {
         for item in staged where !unchanged.contains(item.artifact.product) {
             let product = item.artifact.product
             let image = writtenImages[product].flatMap { written in
-                imageFingerprints[product].map { fingerprint in
-                    UpToDate.ImageRecord(
-                        fingerprint: fingerprint, reference: written.reference, manifestDigest: written.manifestDigest,
-                        compressedSize: written.compressedSize, uncompressedSize: written.uncompressedSize)
-                }
+                imageFingerprints[product].map { UpToDate.ImageRecord(written, fingerprint: $0) }
             }
-            // An image that was not written (its checks failed, skipped) is made again next time.
+            // An image artifact without a staged image is not recorded, so the next run makes it.
             if item.artifact.image != nil, image == nil { continue }
             state.record(item.artifact, fingerprint: fingerprints[product] ?? "", zip: item.zip, unzippedBytes: item.unzippedBytes, image: image)
         }

@@ -30,6 +30,21 @@ struct UpToDate {
         var manifestDigest: String
         var compressedSize: Int64
         var uncompressedSize: Int64
+
+        init(_ written: WrittenImage, fingerprint: String) {
+            self.fingerprint = fingerprint
+            reference = written.reference
+            manifestDigest = written.manifestDigest
+            compressedSize = written.compressedSize
+            uncompressedSize = written.uncompressedSize
+        }
+
+        /// The image as the summary and a push see it, at `path` (not yet pushed).
+        func written(at path: String) -> WrittenImage {
+            WrittenImage(
+                path: path, reference: reference, manifestDigest: manifestDigest, compressedSize: compressedSize,
+                uncompressedSize: uncompressedSize)
+        }
     }
 
     var path: String
